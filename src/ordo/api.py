@@ -1,0 +1,105 @@
+"""The one NinjaAPI at /api/v1: authentication, the error envelope, and every router."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from ordo.catalog.api import pricing_router
+from ordo.catalog.api import router as catalog_router
+from ordo.core.errors import DomainError
+from ordo.governance.api import router as governance_router
+from ordo.governance.services import authenticate_token
+from ordo.imports.api import router as imports_router
+from ordo.partners.api import router as partners_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        return authenticate_token(token)
+
+
+class Session(SessionAuth):
+    """The browser session; CSRF is checked on unsafe methods (as for any form)."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = request.user
+        if user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Ordo API",
+    version="1",
+    description='Ordo ERP REST API. Money travels as decimal strings ("12.50"). '
+    "Errors share one envelope: {code, message, details}.",
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _envelope(request, status: int, code: str, message: str, details: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _envelope(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [
+            str(p)
+            for p in err.get("loc", ())
+            if p not in ("body", "payload", "query", "path", "data")
+        ]
+        field = ".".join(loc) or "body"
+        errors.append(
+            {
+                "field": field,
+                "message": f"{field}: {err.get('msg', 'invalid')}",
+                "code": "validation." + str(err.get("type", "invalid")),
+            }
+        )
+    first = errors[0] if errors else {"field": "body", "message": "Invalid request."}
+    message = first["message"] if len(errors) == 1 else "; ".join(e["message"] for e in errors)
+    return _envelope(
+        request, 422, "validation.invalid", message, {"field": first["field"], "errors": errors}
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _envelope(
+        request,
+        401,
+        "auth.required",
+        "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _envelope(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _envelope(request, exc.status_code, f"http.{exc.status_code}", str(exc))
+
+
+api.add_router("/", governance_router)
+api.add_router("/partners", partners_router)
+api.add_router("/", catalog_router)
+api.add_router("/pricing", pricing_router)
+api.add_router("/imports", imports_router)

@@ -1,0 +1,69 @@
+"""The named permissions and what each role holds — data, not code paths.
+
+A permission is ``<app>.<thing>.<verb>``. Roles are granted to users per company
+(``Membership``); services check with ``governance.access.require``. The role codes are
+part of the public contract (``ordo createuser --role``).
+"""
+
+from __future__ import annotations
+
+PERMISSIONS: dict[str, str] = {
+    "core.company.manage": "Create and edit companies (legal entities)",
+    "governance.user.manage": "Create users and grant roles",
+    "governance.audit.view": "Browse the audit trail",
+    "governance.approval_policy.manage": "Define approval policies",
+    "governance.approval.decide": "Approve or reject held documents (with the approver role)",
+    "partners.partner.view": "See customers and suppliers",
+    "partners.customer.manage": "Create and edit customers",
+    "partners.supplier.manage": "Create and edit suppliers",
+    "partners.credit.manage": "Set credit limits and payment terms per company",
+    "partners.payment_term.manage": "Define payment terms",
+    "catalog.product.view": "See products, units and prices",
+    "catalog.product.manage": "Create and edit products, categories and packagings",
+    "catalog.unit.manage": "Create and edit units of measure",
+    "catalog.price.manage": "Create and edit price lists and their rules",
+    "catalog.supplier_price.manage": "Keep the supplier catalogue",
+    "imports.run": "Import master data from spreadsheets",
+}
+
+VIEW = ["partners.partner.view", "catalog.product.view"]
+
+ROLES: dict[str, tuple[str, list[str]]] = {
+    "admin": ("Administrator", list(PERMISSIONS)),
+    "sales_rep": ("Sales representative", [*VIEW, "partners.customer.manage"]),
+    "customer_service": ("Customer service", [*VIEW, "partners.customer.manage"]),
+    "credit_controller": (
+        "Credit controller",
+        [
+            *VIEW,
+            "partners.credit.manage",
+            "partners.payment_term.manage",
+            "governance.approval.decide",
+        ],
+    ),
+    "warehouse_operator": ("Warehouse operator", [*VIEW]),
+    "buyer": ("Buyer", [*VIEW, "partners.supplier.manage", "catalog.supplier_price.manage"]),
+    "accountant": ("Accountant", [*VIEW, "partners.payment_term.manage", "partners.credit.manage"]),
+    "master_data_owner": (
+        "Master-data owner",
+        [
+            *VIEW,
+            "partners.customer.manage",
+            "partners.supplier.manage",
+            "partners.credit.manage",
+            "partners.payment_term.manage",
+            "catalog.product.manage",
+            "catalog.unit.manage",
+            "catalog.price.manage",
+            "catalog.supplier_price.manage",
+            "imports.run",
+        ],
+    ),
+    "manager": (
+        "Manager",
+        [*VIEW, "governance.approval.decide", "governance.audit.view", "catalog.price.manage"],
+    ),
+    "auditor": ("Auditor", [*VIEW, "governance.audit.view"]),
+}
+
+ROLE_CODES = list(ROLES)
