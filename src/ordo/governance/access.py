@@ -37,6 +37,13 @@ def forget_permissions(user: User) -> None:
         del user._ordo_permissions
 
 
+def permissions_by_company(user: User) -> dict[int, frozenset[str]]:
+    """The user's permissions in each of their (active) companies."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return dict(_permission_cache(user))
+
+
 def visible_company_ids(user: User) -> frozenset[int]:
     """Companies the user is a member of (and so may see documents of)."""
     if user is None or not user.is_authenticated:

@@ -166,6 +166,12 @@ class ApprovalRequest(models.Model):
                 name="approval_decision_matches_status",
                 violation_error_code="approval.state_mismatch",
             ),
+            models.UniqueConstraint(
+                fields=["company", "document_type", "document_id"],
+                condition=Q(status="pending"),
+                name="approval_one_pending_per_document",
+                violation_error_code="approval.already_pending",
+            ),
             models.CheckConstraint(
                 condition=~Q(decided_by=models.F("requested_by")),
                 name="approval_not_self_decided",

@@ -19,7 +19,7 @@ from ordo.core.errors import DuplicateRecord, InvalidInput, NotFound, Validation
 from ordo.core.events import emit
 from ordo.core.models import Company, User
 
-from .access import forget_permissions, require
+from .access import forget_permissions, require, visible_company_ids
 from .models import ApiToken, Membership, Permission, Role
 from .permissions import PERMISSIONS, ROLES
 from .validation import clean_country, clean_endpoint, clean_iban, clean_vat_number
@@ -123,7 +123,12 @@ def create_company(*, actor: User | None, data: CompanyInput) -> Company:
 
 @transaction.atomic
 def update_company(*, actor: User | None, company_id: int, data: CompanyInput) -> Company:
-    company = Company.objects.select_for_update().filter(pk=company_id).first()
+    """Change a legal entity's details. Raises NotFound (not one of the actor's companies),
+    PermissionDenied, InvalidInput, DuplicateRecord."""
+    companies = Company.objects.select_for_update().filter(pk=company_id)
+    if actor is not None:
+        companies = companies.filter(pk__in=visible_company_ids(actor))
+    company = companies.first()
     if company is None:
         raise NotFound(f"Company {company_id} not found.", code="company.not_found")
     if actor is not None:
