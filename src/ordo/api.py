@@ -32,7 +32,22 @@ class Session(SessionAuth):
         return None
 
 
-api = NinjaAPI(
+class OrdoAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """As ninja's, but remember a refused value that was a JSON number (see below)."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        inputs = [
+            item.get("input")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, value in zip(error.errors, inputs, strict=False):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                item["json_number"] = value
+        return error
+
+
+api = OrdoAPI(
     title="Ordo API",
     version="1",
     description='Ordo ERP REST API. Money travels as decimal strings ("12.50"). '
@@ -64,13 +79,18 @@ def validation_error(request, exc: NinjaValidationError):
             if p not in ("body", "payload", "query", "path", "data")
         ]
         field = ".".join(loc) or "body"
-        errors.append(
-            {
-                "field": field,
-                "message": f"{field}: {err.get('msg', 'invalid')}",
-                "code": "validation." + str(err.get("type", "invalid")),
-            }
-        )
+        number = err.get("json_number")
+        if err.get("type") == "string_type" and number is not None:
+            # Money and quantities travel as decimal strings: a JSON number has often been
+            # through a binary float in the client already, so it is refused by name.
+            message = (
+                f'{field} must be a decimal string such as "12.50", not the JSON number {number}.'
+            )
+            code = "decimal.json_number_refused"
+        else:
+            message = f"{field}: {err.get('msg', 'invalid')}"
+            code = "validation." + str(err.get("type", "invalid"))
+        errors.append({"field": field, "message": message, "code": code})
     first = errors[0] if errors else {"field": "body", "message": "Invalid request."}
     message = first["message"] if len(errors) == 1 else "; ".join(e["message"] for e in errors)
     return _envelope(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ordo.partners",
     "ordo.catalog",
     "ordo.imports",
+    "ordo.demo",
     "ordo.web",
 ]
 

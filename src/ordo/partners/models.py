@@ -109,6 +109,8 @@ class AddressKind(models.TextChoices):
 
 
 class Address(models.Model):
+    """A postal address of a partner; at most one default per kind (invoice, delivery, other)."""
+
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(max_length=10, choices=AddressKind.choices, default=AddressKind.INVOICE)
     street = models.CharField(max_length=200)
@@ -121,12 +123,22 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["partner", "kind", "-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "kind"],
+                condition=Q(is_default=True),
+                name="address_one_default_per_kind",
+                violation_error_code="address.default_twice",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city} ({self.country})"
 
 
 class Contact(models.Model):
+    """A person at the partner; at most one is the primary contact."""
+
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=100, blank=True)
@@ -136,6 +148,14 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["partner", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary",
+                violation_error_code="contact.primary_twice",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,6 +15,8 @@ MENU = [
     ("Master data", "Categories", "catalog:category_list", "catalog.product.view"),
     ("Master data", "Units", "catalog:unit_list", "catalog.product.view"),
     ("Master data", "Price lists", "catalog:pricelist_list", "catalog.product.view"),
+    ("Master data", "Customer price lists", "catalog:customer_pricelists", "catalog.product.view"),
+    ("Master data", "Supplier catalogue", "catalog:supplier_price_list", "catalog.product.view"),
     ("Master data", "Import", "imports:start", "imports.run"),
     ("Governance", "Approvals", "governance:approval_inbox", "partners.partner.view"),
     ("Governance", "Audit trail", "governance:audit_list", "governance.audit.view"),

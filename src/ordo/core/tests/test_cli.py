@@ -121,3 +121,41 @@ def test_ordo_check_passes_on_a_consistent_database(personas):
 
     assert output.endswith("All integrity invariants hold.")
     assert "[OK] The audit chain verifies (invariant 5)." in output
+
+
+def test_company_create_registers_a_legal_entity_and_refuses_a_bad_vat_number(db):
+    from ordo.core.models import Company
+
+    out = StringIO()
+    call_command(
+        "company",
+        "create",
+        "ACME",
+        "--name",
+        "Acme NV",
+        "--currency",
+        "EUR",
+        "--country",
+        "BE",
+        "--vat",
+        "BE0403019261",
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "Company ACME created: Acme NV."
+    assert Company.objects.get(code="ACME").vat_number == "BE0403019261"
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "company",
+            "create",
+            "BAD",
+            "--name",
+            "Bad NV",
+            "--currency",
+            "EUR",
+            "--country",
+            "BE",
+            "--vat",
+            "BE0403019262",
+        )
+    assert str(refused.value).startswith("BE0403019262 is not a valid VAT number")
+    assert not Company.objects.filter(code="BAD").exists()

@@ -168,7 +168,9 @@ def test_a_json_number_threshold_is_refused_naming_the_field(
     assert response.status_code == 422
     assert response.json()["code"] == "validation.invalid"
     assert response.json()["details"]["field"] == "threshold"
-    assert response.json()["message"].startswith("threshold: ")
+    assert response.json()["message"] == (
+        f'threshold must be a decimal string such as "12.50", not the JSON number {threshold}.'
+    )
 
 
 def test_a_policy_for_another_company_is_404(personas, client_for, company_nl):

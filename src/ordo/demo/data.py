@@ -1,0 +1,282 @@
+"""The demo's regional distributor, as data: what ``ordo demo`` loads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+DEMO_PASSWORD = "ordo-demo"
+
+COMPANIES = [
+    dict(
+        code="ORDO-BE",
+        name="Ordo Distribution Belgium NV",
+        currency="EUR",
+        country="BE",
+        street="Havenlaan 86",
+        city="Brussels",
+        postal_code="1000",
+        iban="BE71096123456769",
+        endpoint_scheme="0088",
+    ),
+    dict(
+        code="ORDO-NL",
+        name="Ordo Distributie Nederland BV",
+        currency="EUR",
+        country="NL",
+        street="Westerdoksdijk 40",
+        city="Amsterdam",
+        postal_code="1013 AE",
+        iban="NL91ABNA0417164300",
+        endpoint_scheme="0088",
+    ),
+]
+
+BOTH = ["ORDO-BE", "ORDO-NL"]
+USERS = [
+    ("admin", "admin", BOTH, "Ada", "Admin"),
+    ("sales_rep", "sales_rep", ["ORDO-BE"], "Sam", "Seller"),
+    ("sales_nl", "sales_rep", ["ORDO-NL"], "Noor", "de Verkoper"),
+    ("customer_service", "customer_service", ["ORDO-BE"], "Cas", "Service"),
+    ("credit_controller", "credit_controller", BOTH, "Chris", "Credit"),
+    ("warehouse_operator", "warehouse_operator", ["ORDO-BE"], "Wim", "Warehouse"),
+    ("buyer", "buyer", BOTH, "Bo", "Buyer"),
+    ("accountant", "accountant", BOTH, "Alex", "Ledger"),
+    ("master_data_owner", "master_data_owner", BOTH, "Mira", "Data"),
+    ("manager", "manager", BOTH, "Max", "Manager"),
+    ("auditor", "auditor", BOTH, "Audrey", "Auditor"),
+]
+
+UNIT_CATEGORIES = [("COUNT", "Count"), ("WEIGHT", "Weight"), ("VOLUME", "Volume")]
+UNITS = [
+    # code, name, category, factor to reference, rounding, is_reference
+    ("PCE", "Piece", "COUNT", Decimal(1), Decimal(1), True),
+    ("BOX6", "Box of 6", "COUNT", Decimal(6), Decimal(1), False),
+    ("BOX12", "Box of 12", "COUNT", Decimal(12), Decimal(1), False),
+    ("BOX24", "Tray of 24", "COUNT", Decimal(24), Decimal(1), False),
+    ("KG", "Kilogram", "WEIGHT", Decimal(1), Decimal("0.001"), True),
+    ("G", "Gram", "WEIGHT", Decimal("0.001"), Decimal(1), False),
+    ("L", "Litre", "VOLUME", Decimal(1), Decimal("0.001"), True),
+    ("ML", "Millilitre", "VOLUME", Decimal("0.001"), Decimal(1), False),
+]
+
+PRODUCT_CATEGORIES = [
+    # code, name, parent, cost method
+    ("BEV", "Beverages", None, "average"),
+    ("BEV-WATER", "Water", "BEV", "average"),
+    ("BEV-SODA", "Soft drinks", "BEV", "average"),
+    ("BEV-JUICE", "Juices", "BEV", "fifo"),
+    ("FOOD", "Food", None, "fifo"),
+    ("FOOD-SNACK", "Snacks", "FOOD", "fifo"),
+    ("FOOD-SWEET", "Confectionery", "FOOD", "fifo"),
+    ("HOME", "Household", None, "average"),
+    ("HOME-CLEAN", "Cleaning", "HOME", "average"),
+    ("HOME-PAPER", "Paper goods", "HOME", "average"),
+    ("OFFICE", "Office supplies", None, "average"),
+]
+
+# (category, stock unit, sale unit, purchase unit, tracking, base price, product names, variants)
+PRODUCT_FAMILIES = [
+    (
+        "BEV-WATER",
+        "PCE",
+        "BOX6",
+        "BOX24",
+        "none",
+        Decimal("0.45"),
+        ["Still water", "Sparkling water", "Lightly sparkling water", "Mineral water"],
+        ["33cl", "50cl", "1L", "1.5L", "2L"],
+    ),
+    (
+        "BEV-SODA",
+        "PCE",
+        "BOX6",
+        "BOX24",
+        "none",
+        Decimal("0.70"),
+        ["Cola", "Cola zero", "Lemon soda", "Orange soda", "Ginger ale", "Tonic"],
+        ["25cl", "33cl", "50cl", "1.5L"],
+    ),
+    (
+        "BEV-JUICE",
+        "PCE",
+        "BOX6",
+        "BOX12",
+        "lot",
+        Decimal("1.10"),
+        ["Orange juice", "Apple juice", "Multifruit juice", "Tomato juice"],
+        ["20cl", "1L", "1.5L"],
+    ),
+    (
+        "FOOD-SNACK",
+        "PCE",
+        "BOX12",
+        "BOX24",
+        "lot",
+        Decimal("0.95"),
+        [
+            "Salted crisps",
+            "Paprika crisps",
+            "Tortilla chips",
+            "Salted peanuts",
+            "Pretzels",
+            "Rice crackers",
+        ],
+        ["40g", "100g", "200g", "Family 300g"],
+    ),
+    (
+        "FOOD-SWEET",
+        "PCE",
+        "BOX12",
+        "BOX24",
+        "lot",
+        Decimal("0.80"),
+        ["Milk chocolate bar", "Dark chocolate bar", "Caramel wafer", "Fruit gums", "Mint drops"],
+        ["45g", "100g", "Multipack 5x"],
+    ),
+    (
+        "HOME-CLEAN",
+        "PCE",
+        "PCE",
+        "BOX12",
+        "none",
+        Decimal("2.40"),
+        ["Dish soap", "All-purpose cleaner", "Glass cleaner", "Floor cleaner", "Bleach"],
+        ["500ml", "750ml", "1L", "5L"],
+    ),
+    (
+        "HOME-PAPER",
+        "PCE",
+        "PCE",
+        "BOX6",
+        "none",
+        Decimal("3.10"),
+        ["Toilet paper", "Kitchen roll", "Paper napkins", "Facial tissues"],
+        ["4-pack", "8-pack", "16-pack", "24-pack"],
+    ),
+    (
+        "OFFICE",
+        "PCE",
+        "PCE",
+        "BOX12",
+        "serial",
+        Decimal("4.50"),
+        [
+            "Copy paper A4",
+            "Ballpoint pens",
+            "Stapler",
+            "Sticky notes",
+            "Label printer",
+            "Desk lamp",
+        ],
+        ["standard", "premium", "pro"],
+    ),
+    (
+        "BEV-SODA",
+        "PCE",
+        "BOX6",
+        "BOX24",
+        "none",
+        Decimal("0.95"),
+        ["Energy drink", "Iced tea peach", "Iced tea lemon"],
+        ["25cl", "33cl", "50cl", "1.5L"],
+    ),
+    (
+        "HOME-PAPER",
+        "PCE",
+        "PCE",
+        "BOX12",
+        "none",
+        Decimal("1.60"),
+        ["Aluminium foil", "Cling film", "Baking paper", "Freezer bags"],
+        ["10m", "20m", "30m"],
+    ),
+    (
+        "OFFICE",
+        "PCE",
+        "PCE",
+        "BOX12",
+        "none",
+        Decimal("1.20"),
+        ["Envelopes C5", "Envelopes DL", "Ring binder", "Highlighters", "Notebook A5"],
+        ["single", "5-pack", "10-pack"],
+    ),
+    (
+        "FOOD-SWEET",
+        "PCE",
+        "BOX12",
+        "BOX24",
+        "lot",
+        Decimal("1.05"),
+        ["Licorice", "Marshmallows"],
+        ["100g", "250g", "500g"],
+    ),
+]
+
+CUSTOMER_GROUPS = [
+    ("WHOLESALE", "Wholesale"),
+    ("RETAIL", "Retail"),
+    ("KEY", "Key accounts"),
+    ("HORECA", "Hotels, restaurants and cafés"),
+]
+
+PAYMENT_TERMS = [
+    ("NET30", "30 days net", [(Decimal(100), 30, False)]),
+    ("NET60", "60 days net", [(Decimal(100), 60, False)]),
+    ("EOM30", "30 days end of month", [(Decimal(100), 30, True)]),
+    ("SPLIT3070", "30 % now, 70 % at 60 days", [(Decimal(30), 0, False), (Decimal(70), 60, False)]),
+    ("PREPAID", "Payment in advance", [(Decimal(100), 0, False)]),
+]
+
+CUSTOMER_NAMES = [
+    "Acme Trading",
+    "Brasserie Centrale",
+    "Carrefour Market Ixelles",
+    "Delhaize Partner Gent",
+    "Epicerie du Coin",
+    "Fietscafé De Ketting",
+    "Groothandel Van Dam",
+    "Hotel Metropole",
+    "Intermarché Liège",
+    "Jumbo Franchise Utrecht",
+    "Kantine Zuidas",
+    "Lunchroom Het Broodje",
+    "Minimarkt Oost",
+    "Nachtwinkel 24",
+    "Office Depot Benelux",
+    "Pharmacie Saint-Michel",
+    "Quick Stop Antwerpen",
+    "Restaurant La Truffe",
+    "Spar Heverlee",
+    "Tankstation A12",
+    "Universiteit Restaurants",
+    "Vending Solutions BV",
+    "Wereldwinkel Leuven",
+    "Xpress Retail",
+    "Yummy Catering",
+    "Zorgcentrum Ter Linde",
+    "Bakkerij Vermeulen",
+    "Café De Zwaan",
+    "Drankenhandel Peeters",
+    "Feestzaal Rozenhof",
+    "Golfclub Kempen",
+    "Hogeschool Kantine",
+    "IJssalon Venezia",
+    "Jeugdherberg Brugge",
+    "Koffiebar Boon",
+    "Lidl Franchise Partner",
+]
+
+SUPPLIER_NAMES = [
+    "AquaSource Springs",
+    "Bubbles Beverage Co",
+    "Citrus Valley Juices",
+    "Delta Snacks",
+    "Euro Confectionery",
+    "Fresh Clean Products",
+    "Green Paper Mills",
+    "Hanse Office Supply",
+    "Iberia Foods",
+    "Juniper Packaging",
+    "Kempen Logistics",
+    "Lumen Office Lighting",
+]
