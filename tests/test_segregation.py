@@ -276,6 +276,7 @@ def _web_pages(world, secrets):
             "partners:customer_list",
             "partners:supplier_list",
             "partners:payment_term_list",
+            "partners:customer_group_list",
             "catalog:product_list",
             "catalog:category_list",
             "catalog:unit_list",

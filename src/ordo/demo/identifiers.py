@@ -17,6 +17,12 @@ def gtin13(item: int, prefix: str = GS1_PREFIX) -> str:
     return ean.validate(body + ean.calc_check_digit(body))
 
 
+def gtin14(gtin: str, indicator: int) -> str:
+    """The GTIN-14 of a pack of the item ``gtin`` (indicator digit 1–8, new check digit)."""
+    body = f"{indicator}{gtin.zfill(13)[:12]}"
+    return ean.validate(body + ean.calc_check_digit(body))
+
+
 def gln(location: int) -> str:
     return gtin13(location, prefix="5498")
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from ordo.catalog import services as catalog
 from ordo.catalog.models import (
     CustomerPriceList,
+    Packaging,
     PriceList,
     Product,
     ProductCategory,
@@ -37,7 +38,7 @@ from ordo.partners import services as partners
 from ordo.partners.models import CustomerGroup, Partner, PartnerCompanySettings, PaymentTerm
 
 from . import data
-from .identifiers import gln, gtin13, vat_number
+from .identifiers import gln, gtin13, gtin14, vat_number
 
 COUNTRIES = ["BE", "NL", "DE"]
 CITIES = {
@@ -113,6 +114,7 @@ class DemoLoader:
         self.customers()
         self.suppliers()
         self.products()
+        self.packagings()
         self.product_settings()
         self.price_lists()
         self.supplier_prices()
@@ -271,6 +273,23 @@ class DemoLoader:
         if rows:
             result = catalog.import_products(actor=self.admin, rows=rows)
             self.say(f"{result.created} products created")
+
+    def packagings(self) -> None:
+        """Each product's purchase pack (a tray, a box) with its own GTIN-14."""
+        packed = set(Packaging.objects.values_list("product_id", flat=True))
+        with transaction.atomic():
+            products = Product.objects.select_related("purchase_unit").exclude(pk__in=packed)
+            for product in products.order_by("sku"):
+                unit = product.purchase_unit
+                if unit.factor <= 1 or not product.gtin:
+                    continue
+                catalog.add_packaging(
+                    actor=self.admin,
+                    product_id=product.pk,
+                    name=unit.name,
+                    quantity=unit.factor,
+                    gtin=gtin14(product.gtin, 1),
+                )
 
     def product_settings(self) -> None:
         prices = product_base_prices()

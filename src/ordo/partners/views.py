@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -100,28 +101,9 @@ def _group_choices(request: HttpRequest) -> list[tuple[str, str]]:
 def _partner_input(role: str, data: dict, partner: Partner | None) -> services.PartnerInput:
     """Build the service input from the form; on edit, keep what the form does not show."""
     address_values = {name: data.get(name) or "" for name in PartnerForm.ADDRESS_FIELDS}
-    addresses: list[services.AddressInput] = []
-    if partner is not None:
-        existing = list(partner.addresses.all())
-        main = next((a for a in existing if a.kind == AddressKind.INVOICE), None)
-        for address in existing:
-            if address is main:
-                continue
-            addresses.append(
-                services.AddressInput(
-                    kind=address.kind,
-                    street=address.street,
-                    street2=address.street2,
-                    postal_code=address.postal_code,
-                    city=address.city,
-                    country=address.country,
-                    gln=address.gln,
-                    is_default=address.is_default,
-                )
-            )
-    if any(address_values.values()):
-        addresses.insert(
-            0,
+    addresses: tuple[services.AddressInput, ...] | None = None
+    if partner is None and any(address_values.values()):
+        addresses = (
             services.AddressInput(kind=AddressKind.INVOICE, is_default=True, **address_values),
         )
     return services.PartnerInput(
@@ -144,8 +126,36 @@ def _partner_input(role: str, data: dict, partner: Partner | None) -> services.P
         registration_number=partner.registration_number if partner else "",
         website=partner.website if partner else "",
         language=partner.language if partner else "en",
-        addresses=tuple(addresses),
+        addresses=addresses,  # on edit, the main address is saved in place (below)
         contacts=None,
+    )
+
+
+def _save_main_address(request: HttpRequest, partner: Partner, data: dict) -> None:
+    """Update the partner's default invoice address in place (ids stay), or add one."""
+    values = {name: data.get(name) or "" for name in PartnerForm.ADDRESS_FIELDS}
+    main = next(
+        (a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE and a.is_default),
+        None,
+    ) or next((a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE), None)
+    if main is None:
+        if any(values.values()):
+            services.add_address(
+                actor=request.user,
+                partner_id=partner.pk,
+                data=services.AddressInput(kind=AddressKind.INVOICE, is_default=True, **values),
+            )
+        return
+    current = {name: getattr(main, name) for name in values}
+    if current == values:
+        return
+    services.update_address(
+        actor=request.user,
+        partner_id=partner.pk,
+        address_id=main.pk,
+        data=services.AddressInput(
+            kind=main.kind, street2=main.street2, gln=main.gln, is_default=main.is_default, **values
+        ),
     )
 
 
@@ -249,11 +259,14 @@ def partner_edit(request: HttpRequest, role: str, pk: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                services.update_partner(
-                    actor=request.user,
-                    partner_id=partner.pk,
-                    data=_partner_input(role, form.cleaned_data, partner),
-                )
+                # One save for the user: the partner and its main address together.
+                with transaction.atomic():
+                    services.update_partner(
+                        actor=request.user,
+                        partner_id=partner.pk,
+                        data=_partner_input(role, form.cleaned_data, partner),
+                    )
+                    _save_main_address(request, partner, form.cleaned_data)
             except DomainError as exc:
                 _attach(form, exc, _partner_field)
                 status = error_status(exc)

@@ -11,6 +11,7 @@ MENU = [
     ("Master data", "Customers", "partners:customer_list", "partners.partner.view"),
     ("Master data", "Suppliers", "partners:supplier_list", "partners.partner.view"),
     ("Master data", "Payment terms", "partners:payment_term_list", "partners.partner.view"),
+    ("Master data", "Customer groups", "partners:customer_group_list", "partners.partner.view"),
     ("Master data", "Products", "catalog:product_list", "catalog.product.view"),
     ("Master data", "Categories", "catalog:category_list", "catalog.product.view"),
     ("Master data", "Units", "catalog:unit_list", "catalog.product.view"),

@@ -135,9 +135,3 @@ def priced_widget(widget, company_be):
         standard_cost=Decimal("6.2500"),
     )
     return widget
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Personas are created with passwords; hash them cheaply in catalog tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

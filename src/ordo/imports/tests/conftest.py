@@ -77,9 +77,3 @@ def retail_price_list(company_be, units_and_categories, catalog_services):
         company=company_be,
         data=services.PriceListInput(code="RETAIL", name="Retail", currency="EUR"),
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas get passwords; the production hasher costs ~1 s per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

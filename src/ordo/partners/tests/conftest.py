@@ -48,9 +48,3 @@ def wholesale(personas):
     return services.create_customer_group(
         actor=personas["master_data_owner"], code="WHOLESALE", name="Wholesale"
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas fixture creates ten users; the default hasher makes that take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

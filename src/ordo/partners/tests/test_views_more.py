@@ -357,3 +357,35 @@ def test_customer_group_list_and_create(personas, client_for, owner_client, whol
     )
     assert buyer.post(url, {"code": "KEY", "name": "Key accounts"}).status_code == 403
     assert not CustomerGroup.objects.filter(code="KEY").exists()
+
+
+def test_editing_a_customer_updates_its_address_in_place_and_keeps_the_others(
+    personas, owner_client, acme
+):
+    delivery = services.add_address(
+        actor=personas["master_data_owner"],
+        partner_id=acme.pk,
+        data=services.AddressInput(
+            kind="delivery", street="Kaai 5", postal_code="2030", city="Antwerp", country="BE"
+        ),
+    )
+    invoice = acme.addresses.get(kind="invoice")
+    response = owner_client.post(
+        reverse("partners:customer_edit", args=[acme.pk]),
+        {
+            "code": "ACME-TRADING",
+            "name": "Acme Trading NV",
+            "vat_number": "BE0403019261",
+            "email": "orders@acme.example",
+            "currency": "EUR",
+            "street": "Meir 99",
+            "postal_code": "2000",
+            "city": "Antwerp",
+            "country": "BE",
+        },
+    )
+    assert response.status_code == 302
+    addresses = {a.pk: (a.kind, a.street) for a in Address.objects.filter(partner=acme)}
+    assert addresses == {invoice.pk: ("invoice", "Meir 99"), delivery.pk: ("delivery", "Kaai 5")}
+    change = AuditEntry.objects.filter(action="partners.address.updated").latest("id")
+    assert change.changes["street"] == ["Meir 1", "Meir 99"]
