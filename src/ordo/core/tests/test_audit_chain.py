@@ -51,9 +51,50 @@ def test_an_intact_chain_verifies(sealed_entries):
     assert sealed_entries[3].previous_hash == sealed_entries[2].entry_hash
 
 
+def drop_append_only_guard(cursor):
+    """What someone with the database owner's rights could do before tampering."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+    else:
+        cursor.execute("DROP TRIGGER ordo_audit_content_frozen")
+        cursor.execute("DROP TRIGGER ordo_audit_seal_frozen")
+
+
+def test_the_database_refuses_to_alter_a_written_entry(sealed_entries):
+    from django.db import DatabaseError, transaction
+
+    target = sealed_entries[2]
+    for statement in (
+        "UPDATE core_auditentry SET reason='x' WHERE id=%s",
+        "UPDATE core_auditentry SET entry_hash='0' WHERE id=%s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [target.pk])
+    target.refresh_from_db()
+    assert target.reason == "move 1"
+    assert verify_chain().is_intact
+
+
+@pytest.mark.postgres_only
+def test_postgresql_refuses_to_delete_an_entry(sealed_entries):
+    from django.db import DatabaseError, transaction
+
+    with (
+        pytest.raises(DatabaseError, match="cannot be deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM core_auditentry WHERE id=%s", [sealed_entries[0].pk])
+
+
 def test_an_altered_row_is_named(sealed_entries):
     target = sealed_entries[2]
     with connection.cursor() as cursor:
+        drop_append_only_guard(cursor)
         cursor.execute("UPDATE core_auditentry SET reason='x' WHERE id=%s", [target.pk])
 
     report = verify_chain()
@@ -70,6 +111,7 @@ def test_an_altered_row_is_named(sealed_entries):
 
 def test_a_deleted_row_is_reported(sealed_entries):
     with connection.cursor() as cursor:
+        drop_append_only_guard(cursor)
         cursor.execute("DELETE FROM core_auditentry WHERE id=%s", [sealed_entries[1].pk])
 
     report = verify_chain()
@@ -82,6 +124,7 @@ def test_a_deleted_row_is_reported(sealed_entries):
 
 def test_a_deleted_last_row_is_reported_through_the_chain_head(sealed_entries):
     with connection.cursor() as cursor:
+        drop_append_only_guard(cursor)
         cursor.execute("DELETE FROM core_auditentry WHERE id=%s", [sealed_entries[-1].pk])
 
     report = verify_chain()
@@ -94,6 +137,7 @@ def test_a_deleted_last_row_is_reported_through_the_chain_head(sealed_entries):
 def test_ordo_audit_verify_names_the_altered_row(sealed_entries):
     target = sealed_entries[1]
     with connection.cursor() as cursor:
+        drop_append_only_guard(cursor)
         cursor.execute("UPDATE core_auditentry SET reason='x' WHERE id=%s", [target.pk])
 
     with pytest.raises(CommandError) as exc:
