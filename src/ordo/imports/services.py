@@ -24,30 +24,16 @@ from ordo.core.errors import DomainError, NotFound, PermissionDenied, Validation
 from ordo.core.events import emit
 from ordo.core.models import User
 from ordo.governance.access import require
+from ordo.partners import services as partner_services
 
 from .models import ImportKind, ImportRun, ImportStatus
 from .parsing import ParsedTable, read_table
 
 MAX_STORED_ERRORS = 1000
 
-PARTNER_COLUMNS = [
-    "code",
-    "name",
-    "vat_number",
-    "email",
-    "phone",
-    "currency",
-    "endpoint_id",
-    "endpoint_scheme",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "payment_term",
-    "company",
-]
-CUSTOMER_COLUMNS = [*PARTNER_COLUMNS, "customer_group", "credit_limit"]
-SUPPLIER_COLUMNS = [*PARTNER_COLUMNS, "lead_time_days"]
+# The partners app owns which columns a partner file may have.
+CUSTOMER_COLUMNS = list(partner_services.IMPORT_COLUMNS["customer"])
+SUPPLIER_COLUMNS = list(partner_services.IMPORT_COLUMNS["supplier"])
 
 
 @dataclass(frozen=True)
