@@ -21,6 +21,9 @@ from .chain import seal_pending
 
 STALE_AFTER = datetime.timedelta(minutes=15)
 MAX_ATTEMPTS = 5
+KEEP_FINISHED = datetime.timedelta(days=7)  # successful task rows are pruned after this
+PRUNE_EVERY = datetime.timedelta(hours=1)
+_last_prune: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ def retry_failed_tasks(*, now: datetime.datetime | None = None) -> int:
     return retried
 
 
+def prune_finished_tasks(*, now: datetime.datetime | None = None) -> int:
+    """Delete successful task rows older than KEEP_FINISHED (failed ones stay for inspection)."""
+    now = now or timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        status="SUCCESSFUL", finished_at__lt=now - KEEP_FINISHED
+    ).delete()
+    return deleted
+
+
 def run_worker_cycle() -> CycleResult:
     recovered = recover_stale_tasks()
     retried = retry_failed_tasks()
@@ -73,6 +85,11 @@ def run_worker_cycle() -> CycleResult:
     )
     worker.run()
     sealed = seal_pending()
+    global _last_prune
+    now = timezone.now()
+    if _last_prune is None or now - _last_prune > PRUNE_EVERY:
+        prune_finished_tasks(now=now)
+        _last_prune = now
     return CycleResult(
         tasks_run=worker._run_tasks, sealed=sealed, recovered=recovered, retried=retried
     )
