@@ -321,15 +321,6 @@ def test_concurrent_product_company_settings_from_no_row_lose_no_update(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "catalog.services.set_customer_price_list locks nothing when the customer has no "
-        "CustomerPriceList in the company yet (select_for_update on a missing row takes no "
-        "lock and the customer is read without a lock), so concurrent first-time writers all "
-        "INSERT and all but one fail with IntegrityError on customer_price_list_unique (a 500)"
-    ),
-)
 def test_concurrent_customer_price_list_from_no_row_lose_no_update(personas, company_be, customer):
     from ordo.catalog.models import CustomerPriceList
 

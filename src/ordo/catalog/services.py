@@ -1009,7 +1009,13 @@ def set_customer_price_list(
     """Make a price list the customer's default in a company (None removes it)."""
     if actor is not None:
         require(actor, "catalog.price.manage", company)
-    customer = Partner.objects.filter(pk=customer_id, is_customer=True).first()
+    # Lock the customer (FOR NO KEY UPDATE: documents referencing it are not blocked) so
+    # that first-time writers take turns instead of racing to insert the same row.
+    customer = (
+        Partner.objects.select_for_update(no_key=True)
+        .filter(pk=customer_id, is_customer=True)
+        .first()
+    )
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found.", code="customer.not_found")
     current = CustomerPriceList.objects.select_for_update().filter(

@@ -437,7 +437,9 @@ def exclude_timestamps(instance: models.Model) -> list[str]:
 
 
 def _lock_partner(partner_id: int) -> Partner:
-    partner = Partner.objects.select_for_update().filter(pk=partner_id).first()
+    # FOR NO KEY UPDATE: edits serialise, but documents that reference the partner (orders,
+    # invoices) can still be inserted meanwhile.
+    partner = Partner.objects.select_for_update(no_key=True).filter(pk=partner_id).first()
     if partner is None:
         raise PartnerNotFound(f"Partner {partner_id} not found.")
     return partner
