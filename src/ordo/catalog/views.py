@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ordo.core.errors import DomainError, InvalidInput, PermissionDenied
-from ordo.core.webutils import attach_error, error_status, paginate
+from ordo.core.webutils import error_status, paginate, submit
 from ordo.governance.access import has_permission, require
 from ordo.partners.models import CustomerGroup, Partner
 
@@ -82,19 +82,13 @@ def product_create(request):
     form = _product_form(request, request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                product = services.create_product(
-                    actor=request.user, data=_product_input(form.cleaned_data)
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Product {product.sku} created.")
-                return redirect("catalog:product_detail", product_id=product.pk)
-        else:
-            status = 422
+        product, status = submit(
+            form,
+            lambda data: services.create_product(actor=request.user, data=_product_input(data)),
+        )
+        if status == 200:
+            messages.success(request, f"Product {product.sku} created.")
+            return redirect("catalog:product_detail", product_id=product.pk)
     return render(
         request, "catalog/product_form.html", {"form": form, "product": None}, status=status
     )
@@ -107,21 +101,15 @@ def product_edit(request, product_id: int):
     form = _product_form(request, request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.update_product(
-                    actor=request.user,
-                    product_id=product.pk,
-                    data=_product_input(form.cleaned_data),
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Product {product.sku} saved.")
-                return redirect("catalog:product_detail", product_id=product.pk)
-        else:
-            status = 422
+        _, status = submit(
+            form,
+            lambda data: services.update_product(
+                actor=request.user, product_id=product.pk, data=_product_input(data)
+            ),
+        )
+        if status == 200:
+            messages.success(request, f"Product {product.sku} saved.")
+            return redirect("catalog:product_detail", product_id=product.pk)
     return render(
         request, "catalog/product_form.html", {"form": form, "product": product}, status=status
     )
@@ -182,25 +170,21 @@ def product_company_settings(request, product_id: int, company_code: str):
     if company is None:
         raise Http404(f"Company {company_code} not found.")
     form = CompanySettingsForm(request.POST, prefix=company.code)
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_product_company_settings(
-                actor=request.user,
-                product_id=product.pk,
-                company=company,
-                list_price=data["list_price"],
-                standard_cost=data["standard_cost"],
-                is_sellable=data["is_sellable"],
-                is_purchasable=data["is_purchasable"],
-            )
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            messages.success(request, f"Settings of {product.sku} in {company.code} saved.")
-            return redirect("catalog:product_detail", product_id=product.pk)
+    _, status = submit(
+        form,
+        lambda data: services.set_product_company_settings(
+            actor=request.user,
+            product_id=product.pk,
+            company=company,
+            list_price=data["list_price"],
+            standard_cost=data["standard_cost"],
+            is_sellable=data["is_sellable"],
+            is_purchasable=data["is_purchasable"],
+        ),
+    )
+    if status == 200:
+        messages.success(request, f"Settings of {product.sku} in {company.code} saved.")
+        return redirect("catalog:product_detail", product_id=product.pk)
     context = _product_detail_context(request, product, bound_settings=(company.code, form))
     return render(request, "catalog/product_detail.html", context, status=status)
 
@@ -210,23 +194,19 @@ def product_company_settings(request, product_id: int, company_code: str):
 def packaging_add(request, product_id: int):
     product = _get_or_404(selectors.get_product, request.user, product_id)
     form = PackagingForm(request.POST)
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            packaging = services.add_packaging(
-                actor=request.user,
-                product_id=product.pk,
-                name=data["name"],
-                quantity=data["quantity"],
-                gtin=data["gtin"],
-            )
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            messages.success(request, f"Packaging {packaging.name} added to {product.sku}.")
-            return redirect("catalog:product_detail", product_id=product.pk)
+    packaging, status = submit(
+        form,
+        lambda data: services.add_packaging(
+            actor=request.user,
+            product_id=product.pk,
+            name=data["name"],
+            quantity=data["quantity"],
+            gtin=data["gtin"],
+        ),
+    )
+    if status == 200:
+        messages.success(request, f"Packaging {packaging.name} added to {product.sku}.")
+        return redirect("catalog:product_detail", product_id=product.pk)
     context = _product_detail_context(request, product, packaging_form=form)
     return render(request, "catalog/product_detail.html", context, status=status)
 
@@ -253,25 +233,15 @@ def category_list(request):
     form = ProductCategoryForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                category = services.create_product_category(
-                    actor=request.user,
-                    data=services.ProductCategoryInput(
-                        code=form.cleaned_data["code"],
-                        name=form.cleaned_data["name"],
-                        parent=form.cleaned_data["parent"] or None,
-                        cost_method=form.cleaned_data["cost_method"],
-                    ),
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Category {category.code} created.")
-                return redirect("catalog:category_list")
-        else:
-            status = 422
+        category, status = submit(
+            form,
+            lambda data: services.create_product_category(
+                actor=request.user, data=_category_input(data)
+            ),
+        )
+        if status == 200:
+            messages.success(request, f"Category {category.code} created.")
+            return redirect("catalog:category_list")
     context = {
         "categories": selectors.list_product_categories(request.user),
         "form": form,
@@ -285,19 +255,13 @@ def unit_list(request):
     form = UnitForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                unit = services.create_unit(
-                    actor=request.user, data=services.UnitInput(**form.cleaned_data)
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Unit {unit.code} created.")
-                return redirect("catalog:unit_list")
-        else:
-            status = 422
+        unit, status = submit(
+            form,
+            lambda data: services.create_unit(actor=request.user, data=services.UnitInput(**data)),
+        )
+        if status == 200:
+            messages.success(request, f"Unit {unit.code} created.")
+            return redirect("catalog:unit_list")
     context = {
         "units": selectors.list_units(request.user),
         "form": form,
@@ -321,23 +285,18 @@ def pricelist_create(request):
     form = PriceListForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                if request.company is None:
-                    raise InvalidInput("Choose a company first.", code="company.required")
-                price_list = services.create_price_list(
-                    actor=request.user,
-                    company=request.company,
-                    data=services.PriceListInput(**form.cleaned_data),
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Price list {price_list.code} created.")
-                return redirect("catalog:pricelist_detail", price_list_id=price_list.pk)
-        else:
-            status = 422
+
+        def save(data):
+            if request.company is None:
+                raise InvalidInput("Choose a company first.", code="company.required")
+            return services.create_price_list(
+                actor=request.user, company=request.company, data=services.PriceListInput(**data)
+            )
+
+        price_list, status = submit(form, save)
+        if status == 200:
+            messages.success(request, f"Price list {price_list.code} created.")
+            return redirect("catalog:pricelist_detail", price_list_id=price_list.pk)
     return render(request, "catalog/pricelist_form.html", {"form": form}, status=status)
 
 
@@ -377,44 +336,39 @@ def _code_lookup(model, field: str, value: str, form_field: str, label: str):
 def pricelist_add_rule(request, price_list_id: int):
     price_list = _get_or_404(selectors.get_price_list, request.user, price_list_id)
     form = PriceRuleForm(request.POST)
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule_input = services.PriceRuleInput(
-                kind=data["kind"],
-                fixed_price=data["fixed_price"],
-                discount_percent=data["discount_percent"],
-                sequence=data["sequence"],
-                customer_id=_code_lookup(Partner, "code", data["customer"], "customer", "Customer"),
-                customer_group_id=_code_lookup(
-                    CustomerGroup,
-                    "code",
-                    data["customer_group"],
-                    "customer_group",
-                    "Customer group",
-                ),
-                product_id=_code_lookup(Product, "sku", data["product"], "product", "Product"),
-                product_category_id=_code_lookup(
-                    ProductCategory,
-                    "code",
-                    data["product_category"],
-                    "product_category",
-                    "Category",
-                ),
-                min_quantity=data["min_quantity"],
-                valid_from=data["valid_from"],
-                valid_to=data["valid_to"],
-            )
-            services.add_price_rule(
-                actor=request.user, price_list_id=price_list.pk, data=rule_input
-            )
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            messages.success(request, "Rule added.")
-            return redirect("catalog:pricelist_detail", price_list_id=price_list.pk)
+
+    def save(data):
+        rule_input = services.PriceRuleInput(
+            kind=data["kind"],
+            fixed_price=data["fixed_price"],
+            discount_percent=data["discount_percent"],
+            sequence=data["sequence"],
+            customer_id=_code_lookup(Partner, "code", data["customer"], "customer", "Customer"),
+            customer_group_id=_code_lookup(
+                CustomerGroup,
+                "code",
+                data["customer_group"],
+                "customer_group",
+                "Customer group",
+            ),
+            product_id=_code_lookup(Product, "sku", data["product"], "product", "Product"),
+            product_category_id=_code_lookup(
+                ProductCategory,
+                "code",
+                data["product_category"],
+                "product_category",
+                "Category",
+            ),
+            min_quantity=data["min_quantity"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
+        services.add_price_rule(actor=request.user, price_list_id=price_list.pk, data=rule_input)
+
+    _, status = submit(form, save)
+    if status == 200:
+        messages.success(request, "Rule added.")
+        return redirect("catalog:pricelist_detail", price_list_id=price_list.pk)
     return render(
         request,
         "catalog/pricelist_detail.html",
@@ -429,24 +383,20 @@ def pricelist_price_check(request, price_list_id: int):
     """The price this list gives a customer for a quantity (htmx fragment or full page)."""
     price_list = _get_or_404(selectors.get_price_list, request.user, price_list_id)
     form = PriceCheckForm(request.POST)
-    quote, status = None, 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            customer_id = _code_lookup(Partner, "code", data["customer"], "customer", "Customer")
-            product_id = _code_lookup(Product, "sku", data["product"], "product", "Product")
-            quote = pricing.check_price(
-                actor=request.user,
-                price_list=price_list,
-                customer_id=customer_id,
-                product_id=product_id,
-                quantity=data["quantity"],
-                on_date=data["on_date"] or timezone.localdate(),
-            )
-            status = 200
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
+
+    def check(data):
+        customer_id = _code_lookup(Partner, "code", data["customer"], "customer", "Customer")
+        product_id = _code_lookup(Product, "sku", data["product"], "product", "Product")
+        return pricing.check_price(
+            actor=request.user,
+            price_list=price_list,
+            customer_id=customer_id,
+            product_id=product_id,
+            quantity=data["quantity"],
+            on_date=data["on_date"] or timezone.localdate(),
+        )
+
+    quote, status = submit(form, check)
     context = _pricelist_context(request, price_list, check_form=form, quote=quote)
     template = (
         "catalog/_price_check.html"
@@ -477,13 +427,9 @@ def _form_page(request, *, permission: str, company=None, form, save, template, 
         return _forbidden(request, exc)  # the service would refuse the POST the same way
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                return save(form.cleaned_data)
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
+        response, status = submit(form, save)
+        if status == 200:
+            return response
     return render(request, template, {"form": form, **(context or {})}, status=status)
 
 
@@ -695,27 +641,20 @@ def customer_pricelists(request):
     bound, status = None, 200
     if request.method == "POST":
         form = CustomerPriceListForm(request.POST, price_lists=price_lists)
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                link = services.set_customer_price_list(
-                    actor=request.user,
-                    customer_id=data["customer"],
-                    company=company,
-                    price_list_id=int(data["price_list"]) if data["price_list"] else None,
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                customer = qs.get(pk=data["customer"])
-                label = link.price_list.code if link is not None else "the company default"
-                messages.success(
-                    request, f"{customer.code} now buys from {label} in {company.code}."
-                )
-                url = request.get_full_path()
-                return redirect(url)
+        link, status = submit(
+            form,
+            lambda data: services.set_customer_price_list(
+                actor=request.user,
+                customer_id=data["customer"],
+                company=company,
+                price_list_id=int(data["price_list"]) if data["price_list"] else None,
+            ),
+        )
+        if status == 200:
+            customer = qs.get(pk=form.cleaned_data["customer"])
+            label = link.price_list.code if link is not None else "the company default"
+            messages.success(request, f"{customer.code} now buys from {label} in {company.code}.")
+            return redirect(request.get_full_path())
         bound = form
     context = paginate(request, qs) | {"q": search, "company": company, "can_manage": can_manage}
     rows = []

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ordo.core.errors import DomainError
-from ordo.core.webutils import attach_error, error_status, paginate
+from ordo.core.errors import DomainError, InvalidInput
+from ordo.core.webutils import error_status, paginate, submit
 
 from . import approvals, selectors, services
 from .access import has_permission
@@ -47,30 +47,20 @@ def approval_detail(request, pk: int):
         return _refused(request, exc)
     form = DecisionForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         decision = request.POST.get("decision")
-        try:
-            if decision == "approve":
-                approvals.approve_request(
-                    actor=request.user, request_id=pk, reason=form.cleaned_data["reason"]
-                )
-            elif decision == "reject":
-                approvals.reject_request(
-                    actor=request.user, request_id=pk, reason=form.cleaned_data["reason"]
-                )
-            else:
-                form.add_error(None, "Choose Approve or Reject.")
-                status = 422
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            if status == 200:
-                messages.success(request, f"{approval.document_label}: {decision}d.")
-                return redirect("governance:approval_detail", pk=pk)
+        decide = {"approve": approvals.approve_request, "reject": approvals.reject_request}
+
+        def save(data):
+            if decision not in decide:
+                raise InvalidInput("Choose Approve or Reject.")
+            decide[decision](actor=request.user, request_id=pk, reason=data["reason"])
+
+        _, status = submit(form, save)
+        if status == 200:
+            messages.success(request, f"{approval.document_label}: {decision}d.")
+            return redirect("governance:approval_detail", pk=pk)
         approval = selectors.get_approval_request(request.user, pk)
-    elif request.method == "POST":
-        status = 422
     return render(
         request,
         "governance/approval_detail.html",
@@ -117,8 +107,8 @@ def audit_list(request):
 # --- companies --------------------------------------------------------------------------
 
 
-def _company_input(form: CompanyForm) -> services.CompanyInput:
-    return services.CompanyInput(**{k: v or "" for k, v in form.cleaned_data.items()})
+def _company_input(data: dict) -> services.CompanyInput:
+    return services.CompanyInput(**{k: v or "" for k, v in data.items()})
 
 
 @login_required
@@ -156,17 +146,13 @@ def company_create(request):
     form = CompanyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                company = services.create_company(actor=request.user, data=_company_input(form))
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Company {company.code} created.")
-                return redirect("governance:company_detail", pk=company.pk)
-        else:
-            status = 422
+        company, status = submit(
+            form,
+            lambda data: services.create_company(actor=request.user, data=_company_input(data)),
+        )
+        if status == 200:
+            messages.success(request, f"Company {company.code} created.")
+            return redirect("governance:company_detail", pk=company.pk)
     return render(
         request, "governance/company_form.html", {"form": form, "company": None}, status=status
     )
@@ -183,19 +169,15 @@ def company_edit(request, pk: int):
     form = CompanyForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.update_company(
-                    actor=request.user, company_id=company.pk, data=_company_input(form)
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Company {company.code} saved.")
-                return redirect("governance:company_detail", pk=company.pk)
-        else:
-            status = 422
+        _, status = submit(
+            form,
+            lambda data: services.update_company(
+                actor=request.user, company_id=company.pk, data=_company_input(data)
+            ),
+        )
+        if status == 200:
+            messages.success(request, f"Company {company.code} saved.")
+            return redirect("governance:company_detail", pk=company.pk)
     return render(
         request,
         "governance/company_form.html",
@@ -227,30 +209,25 @@ def policy_create(request):
     form = PolicyForm(request.POST or None, companies=companies, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                company = selectors.get_company(request.user, int(data["company"]))
-                approvals.create_approval_policy(
-                    actor=request.user,
-                    company=company,
-                    data=approvals.PolicyInput(
-                        name=data["name"],
-                        document_type=data["document_type"],
-                        metric=data["metric"],
-                        operator=data["operator"],
-                        threshold=data["threshold"],
-                        approver_role=data["approver_role"],
-                    ),
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Approval policy '{data['name']}' created.")
-                return redirect("governance:policy_list")
-        else:
-            status = 422
+
+        def save(data):
+            approvals.create_approval_policy(
+                actor=request.user,
+                company=selectors.get_company(request.user, int(data["company"])),
+                data=approvals.PolicyInput(
+                    name=data["name"],
+                    document_type=data["document_type"],
+                    metric=data["metric"],
+                    operator=data["operator"],
+                    threshold=data["threshold"],
+                    approver_role=data["approver_role"],
+                ),
+            )
+
+        _, status = submit(form, save)
+        if status == 200:
+            messages.success(request, f"Approval policy '{form.cleaned_data['name']}' created.")
+            return redirect("governance:policy_list")
     return render(request, "governance/policy_form.html", {"form": form}, status=status)
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ordo.core.errors import DomainError, NotFound, PermissionDenied
 from ordo.core.money import minor_units, parse_decimal
-from ordo.core.webutils import attach_error, error_status, paginate
+from ordo.core.webutils import paginate, submit
 from ordo.governance.access import has_permission
 
 from . import selectors, services
@@ -58,19 +58,8 @@ def _denied(exc: DomainError) -> HttpResponse:
     return HttpResponseForbidden(exc.message)
 
 
-def _attach(form, exc: DomainError, rename) -> None:
-    """attach_error after mapping service field names (addresses.0.city) to form fields."""
-    details = dict(exc.details)
-    if "errors" in details:
-        details["errors"] = [
-            item | {"field": rename(item.get("field"))} for item in details["errors"]
-        ]
-    elif details.get("field"):
-        details["field"] = rename(details["field"])
-    attach_error(form, DomainError(exc.message, code=exc.code, details=details))
-
-
 def _partner_field(name: str | None) -> str | None:
+    """The form field of a service field: the main address is addresses.0.<field>."""
     if name and name.startswith("addresses.0."):
         return name.removeprefix("addresses.0.")
     return name
@@ -223,18 +212,16 @@ def partner_create(request: HttpRequest, role: str) -> HttpResponse:
     form = PartnerForm(request.POST or None, role=role, group_choices=groups)
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                partner = services.create_partner(
-                    actor=request.user, data=_partner_input(role, form.cleaned_data, None)
-                )
-            except DomainError as exc:
-                _attach(form, exc, _partner_field)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"{ROLES[role]['label']} {partner.code} created.")
-                return redirect(f"partners:{role}_detail", pk=partner.pk)
+        partner, status = submit(
+            form,
+            lambda data: services.create_partner(
+                actor=request.user, data=_partner_input(role, data, None)
+            ),
+            field_map=_partner_field,
+        )
+        if status == 200:
+            messages.success(request, f"{ROLES[role]['label']} {partner.code} created.")
+            return redirect(f"partners:{role}_detail", pk=partner.pk)
     return render(
         request,
         "partners/partner_form.html",
@@ -256,23 +243,20 @@ def partner_edit(request: HttpRequest, role: str, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                # One save for the user: the partner and its main address together.
-                with transaction.atomic():
-                    services.update_partner(
-                        actor=request.user,
-                        partner_id=partner.pk,
-                        data=_partner_input(role, form.cleaned_data, partner),
-                    )
-                    _save_main_address(request, partner, form.cleaned_data)
-            except DomainError as exc:
-                _attach(form, exc, _partner_field)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"{ROLES[role]['label']} {partner.code} saved.")
-                return redirect(f"partners:{role}_detail", pk=partner.pk)
+
+        @transaction.atomic  # one save for the user: the partner and its main address together
+        def save(data):
+            services.update_partner(
+                actor=request.user,
+                partner_id=partner.pk,
+                data=_partner_input(role, data, partner),
+            )
+            _save_main_address(request, partner, data)
+
+        _, status = submit(form, save, field_map=_partner_field)
+        if status == 200:
+            messages.success(request, f"{ROLES[role]['label']} {partner.code} saved.")
+            return redirect(f"partners:{role}_detail", pk=partner.pk)
     return render(
         request,
         "partners/partner_form.html",
@@ -367,31 +351,27 @@ def company_settings_edit(request: HttpRequest, role: str, pk: int, company_code
         (t.code, t.code) for t in selectors.list_payment_terms(actor=request.user, is_active=True)
     ]
     form = CompanySettingsForm(request.POST, term_choices=terms, prefix=company.code)
-    status = 422
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            text = (data["credit_limit_amount"] or "").strip()
-            limit: Decimal | None = (
-                parse_decimal(text, field="credit_limit_amount") if text else None
-            )
-            services.set_partner_company_settings(
-                actor=request.user,
-                partner_id=partner.pk,
-                company_id=company.pk,
-                credit_limit_amount=limit,
-                customer_payment_term=data["customer_payment_term"],
-                supplier_payment_term=data["supplier_payment_term"],
-                is_blocked=data["is_blocked"],
-            )
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(exc.message)
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            messages.success(request, f"Settings of {partner.code} in {company.code} saved.")
-            return redirect(f"partners:{role}_detail", pk=partner.pk)
+
+    def save(data):
+        text = (data["credit_limit_amount"] or "").strip()
+        limit: Decimal | None = parse_decimal(text, field="credit_limit_amount") if text else None
+        services.set_partner_company_settings(
+            actor=request.user,
+            partner_id=partner.pk,
+            company_id=company.pk,
+            credit_limit_amount=limit,
+            customer_payment_term=data["customer_payment_term"],
+            supplier_payment_term=data["supplier_payment_term"],
+            is_blocked=data["is_blocked"],
+        )
+
+    try:
+        _, status = submit(form, save, propagate=(PermissionDenied,))
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    if status == 200:
+        messages.success(request, f"Settings of {partner.code} in {company.code} saved.")
+        return redirect(f"partners:{role}_detail", pk=partner.pk)
     return _render_detail(
         request, role, partner, bound={"company": company, "form": form}, status=status
     )
@@ -446,28 +426,22 @@ def _term_lines(data: dict, rows: list[int]) -> list[services.PaymentTermLineInp
 
 def _save_term(request: HttpRequest, form: PaymentTermForm, term_id: int | None):
     """Validate the form and create (term_id None) or update the term: (term, status)."""
-    if not form.is_valid():
-        return None, 422
-    data = form.cleaned_data
     rows: list[int] = []
-    try:
-        lines = _term_lines(data, rows)
+
+    def save(data):
         term_input = services.PaymentTermInput(
             code=data["code"],
             name=data["name"],
             description=data["description"],
-            lines=tuple(lines),
+            lines=tuple(_term_lines(data, rows)),
         )
         if term_id is None:
-            term = services.create_payment_term(actor=request.user, data=term_input)
-        else:
-            term = services.update_payment_term(
-                actor=request.user, payment_term_id=term_id, data=term_input
-            )
-    except DomainError as exc:
-        _attach(form, exc, _term_field(rows))
-        return None, error_status(exc)
-    return term, 302
+            return services.create_payment_term(actor=request.user, data=term_input)
+        return services.update_payment_term(
+            actor=request.user, payment_term_id=term_id, data=term_input
+        )
+
+    return submit(form, save, field_map=_term_field(rows))
 
 
 @login_required
@@ -477,7 +451,7 @@ def payment_term_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         term, status = _save_term(request, form, None)
-        if term is not None:
+        if status == 200:
             messages.success(request, f"Payment term {term.code} created.")
             return redirect(reverse("partners:payment_term_list"))
     return render(
@@ -515,7 +489,7 @@ def payment_term_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         saved, status = _save_term(request, form, term.pk)
-        if saved is not None:
+        if status == 200:
             messages.success(request, f"Payment term {saved.code} saved.")
             return redirect("partners:payment_term_detail", pk=saved.pk)
     return render(
@@ -541,18 +515,15 @@ def payment_term_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _denied(exc)
     currency = _preview_currency(request)
     form = InstallmentPreviewForm(request.GET or None)
-    amount, invoice_date, status = PREVIEW_AMOUNT, timezone.localdate(), 200
-    if form.is_bound:
-        if form.is_valid():
-            invoice_date = form.cleaned_data["invoice_date"] or invoice_date
-            text = (form.cleaned_data["amount"] or "").strip()
-            try:
-                amount = parse_decimal(text, field="amount") if text else amount
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-        else:
-            status = 422
+    preview = {"amount": PREVIEW_AMOUNT, "invoice_date": timezone.localdate()}
+
+    def read(data):  # the date applies even when the amount is refused
+        preview["invoice_date"] = data["invoice_date"] or preview["invoice_date"]
+        if text := (data["amount"] or "").strip():
+            preview["amount"] = parse_decimal(text, field="amount")
+
+    _, status = submit(form, read) if form.is_bound else (None, 200)
+    amount, invoice_date = preview["amount"], preview["invoice_date"]
     places = minor_units(currency)
     amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return render(
@@ -591,18 +562,17 @@ def _set_active_view(request: HttpRequest, pk: int, service, verb: str) -> HttpR
         return _denied(exc)
     role = _role_of(request, partner)
     form = ReasonForm(request.POST)
-    status = 422
-    if form.is_valid():
-        try:
-            service(actor=request.user, partner_id=partner.pk, reason=form.cleaned_data["reason"])
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(exc.message)
-        except DomainError as exc:
-            attach_error(form, exc)
-            status = error_status(exc)
-        else:
-            messages.success(request, f"{ROLES[role]['label']} {partner.code} {verb}.")
-            return redirect(f"partners:{role}_detail", pk=partner.pk)
+    try:
+        _, status = submit(
+            form,
+            lambda data: service(actor=request.user, partner_id=partner.pk, reason=data["reason"]),
+            propagate=(PermissionDenied,),
+        )
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    if status == 200:
+        messages.success(request, f"{ROLES[role]['label']} {partner.code} {verb}.")
+        return redirect(f"partners:{role}_detail", pk=partner.pk)
     return _render_detail(request, role, partner, status=status, state_form=form)
 
 
@@ -650,16 +620,10 @@ def _child_page(
     form = form_class(request.POST or None, initial=initial(record) if record else None)
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                save(partner, record, form.cleaned_data)
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, done.format(code=partner.code))
-                return redirect(f"partners:{role}_detail", pk=partner.pk)
+        _, status = submit(form, lambda data: save(partner, record, data))
+        if status == 200:
+            messages.success(request, done.format(code=partner.code))
+            return redirect(f"partners:{role}_detail", pk=partner.pk)
     return render(
         request,
         f"partners/{kind}_form.html",
@@ -812,18 +776,13 @@ def customer_group_create(request: HttpRequest) -> HttpResponse:
     form = CustomerGroupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                group = services.create_customer_group(
-                    actor=request.user,
-                    code=form.cleaned_data["code"],
-                    name=form.cleaned_data["name"],
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-                status = error_status(exc)
-            else:
-                messages.success(request, f"Customer group {group.code} created.")
-                return redirect("partners:customer_group_list")
+        group, status = submit(
+            form,
+            lambda data: services.create_customer_group(
+                actor=request.user, code=data["code"], name=data["name"]
+            ),
+        )
+        if status == 200:
+            messages.success(request, f"Customer group {group.code} created.")
+            return redirect("partners:customer_group_list")
     return render(request, "partners/customer_group_form.html", {"form": form}, status=status)
