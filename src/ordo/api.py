@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from ordo.accounting.api import router as accounting_router
 from ordo.catalog.api import pricing_router
 from ordo.catalog.api import router as catalog_router
 from ordo.core.errors import DomainError
@@ -123,3 +124,4 @@ api.add_router("/partners", partners_router)
 api.add_router("/", catalog_router)
 api.add_router("/pricing", pricing_router)
 api.add_router("/imports", imports_router)
+api.add_router("/", accounting_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ordo.governance",
     "ordo.partners",
     "ordo.catalog",
+    "ordo.accounting",
     "ordo.imports",
     "ordo.demo",
     "ordo.web",

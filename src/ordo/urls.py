@@ -9,6 +9,7 @@ urlpatterns = [
     path("partners/", include("ordo.partners.urls")),
     path("catalog/", include("ordo.catalog.urls")),
     path("imports/", include("ordo.imports.urls")),
+    path("accounting/", include("ordo.accounting.urls")),
     path("governance/", include("ordo.governance.urls")),
     path("", include("ordo.web.urls")),
 ]

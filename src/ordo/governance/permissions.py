@@ -24,7 +24,22 @@ PERMISSIONS: dict[str, str] = {
     "catalog.price.manage": "Create and edit price lists and their rules",
     "catalog.supplier_price.manage": "Keep the supplier catalogue",
     "imports.run": "Import master data from spreadsheets",
+    "accounting.ledger.view": "See accounts, journals, entries and periods",
+    "accounting.chart.manage": "Keep the chart of accounts, journals and fiscal years",
+    "accounting.entry.create": "Draft journal entries",
+    "accounting.entry.post": "Post and reverse journal entries",
+    "accounting.period.post_soft_locked": "Post into a soft-locked period",
+    "accounting.period.lock": "Soft-lock, hard-lock and reopen periods",
 }
+
+LEDGER = [
+    "accounting.ledger.view",
+    "accounting.chart.manage",
+    "accounting.entry.create",
+    "accounting.entry.post",
+    "accounting.period.post_soft_locked",
+    "accounting.period.lock",
+]
 
 VIEW = ["partners.partner.view", "catalog.product.view"]
 
@@ -43,7 +58,10 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "warehouse_operator": ("Warehouse operator", [*VIEW]),
     "buyer": ("Buyer", [*VIEW, "partners.supplier.manage", "catalog.supplier_price.manage"]),
-    "accountant": ("Accountant", [*VIEW, "partners.payment_term.manage", "partners.credit.manage"]),
+    "accountant": (
+        "Accountant",
+        [*VIEW, "partners.payment_term.manage", "partners.credit.manage", *LEDGER],
+    ),
     "master_data_owner": (
         "Master-data owner",
         [
@@ -61,9 +79,15 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "manager": (
         "Manager",
-        [*VIEW, "governance.approval.decide", "governance.audit.view", "catalog.price.manage"],
+        [
+            *VIEW,
+            "governance.approval.decide",
+            "governance.audit.view",
+            "catalog.price.manage",
+            "accounting.ledger.view",
+        ],
     ),
-    "auditor": ("Auditor", [*VIEW, "governance.audit.view"]),
+    "auditor": ("Auditor", [*VIEW, "governance.audit.view", "accounting.ledger.view"]),
 }
 
 ROLE_CODES = list(ROLES)

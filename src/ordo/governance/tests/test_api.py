@@ -347,6 +347,7 @@ def test_me_lists_companies_roles_and_permissions(personas, client_for):
             "name": "Ordo Distribution Belgium NV",
             "roles": ["auditor"],
             "permissions": [
+                "accounting.ledger.view",
                 "catalog.product.view",
                 "governance.audit.view",
                 "partners.partner.view",

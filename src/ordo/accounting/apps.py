@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountingConfig(AppConfig):
+    name = "ordo.accounting"
+    label = "accounting"
+    verbose_name = "Accounting"
