@@ -136,9 +136,11 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
         filename=f"secret-{tag}.csv",
         content=f"code,name\nSECRET-CUSTOMER-{tag},Secret customer {tag}\n".encode(),
     )
+    entry = _posted_journal_entry(company, admin, customer, tag, n)
     return Secrets(
         company=company,
         ids={
+            "entry_id": entry.pk,
             "company_id": company.pk,
             "price_list_id": price_list.pk,
             "request_id": request.pk,
@@ -159,6 +161,33 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
             f"Secret policy {tag}",
             f"SECRET-ORDER-{tag}",
             f"Secret reason {tag}",
+            f"Secret entry {tag}",
+            f"5432{n}.19",
+        ],
+    )
+
+
+def _posted_journal_entry(company, admin, customer, tag: str, n: int):
+    """A posted journal entry of ``company`` whose label and amount are markers."""
+    import datetime as dt
+
+    from ordo.accounting import services as accounting
+
+    accounting.install_chart(actor=admin, company=company)
+    accounting.create_fiscal_year(
+        actor=admin, company=company, start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31)
+    )
+    return accounting.post_entry_now(
+        actor=admin,
+        company=company,
+        journal_code="SAL",
+        entry_date=dt.date(2026, 3, 15),
+        label=f"Secret entry {tag}",
+        lines=[
+            accounting.LineInput(
+                account_code="4000", debit=Decimal(f"5432{n}.19"), partner_id=customer.pk
+            ),
+            accounting.LineInput(account_code="7000", credit=Decimal(f"5432{n}.19")),
         ],
     )
 
@@ -191,6 +220,7 @@ DETAIL_CASES = {
     "/api/v1/companies/{company_id}": "company_id",
     "/api/v1/price-lists/{price_list_id}": "price_list_id",
     "/api/v1/imports/runs/{import_id}": "import_id",
+    "/api/v1/journal-entries/{entry_id}": "entry_id",
 }
 # Detail paths of group-wide master data: visible to all, but must not carry per-company secrets.
 SHARED_DETAIL = {
