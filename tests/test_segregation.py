@@ -137,6 +137,7 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
         content=f"code,name\nSECRET-CUSTOMER-{tag},Secret customer {tag}\n".encode(),
     )
     entry = _posted_journal_entry(company, admin, customer, tag, n)
+    tax = _secret_tax(company, admin, tag)
     return Secrets(
         company=company,
         ids={
@@ -147,6 +148,7 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
             "policy_id": policy.pk,
             "import_id": run.import_id,
             "supplier_price_id": supplier_price.pk,
+            "tax_id": tax.pk,
         },
         markers=[  # the company code comes first (see the ?company= check)
             company.code,
@@ -163,6 +165,7 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
             f"Secret reason {tag}",
             f"Secret entry {tag}",
             f"5432{n}.19",
+            f"Secret tax {tag}",
         ],
     )
 
@@ -189,6 +192,22 @@ def _posted_journal_entry(company, admin, customer, tag: str, n: int):
             ),
             accounting.LineInput(account_code="7000", credit=Decimal(f"5432{n}.19")),
         ],
+    )
+
+
+def _secret_tax(company, admin, tag: str):
+    """A tax of ``company`` (its chart is installed) whose name is a marker."""
+    from ordo.accounting import services as accounting
+
+    return accounting.create_tax(
+        actor=admin,
+        company=company,
+        code=f"SECRET-TAX-{tag}",
+        name=f"Secret tax {tag}",
+        kind="sale",
+        rate="21",
+        vat_category="S",
+        account="4500",
     )
 
 
@@ -221,6 +240,7 @@ DETAIL_CASES = {
     "/api/v1/price-lists/{price_list_id}": "price_list_id",
     "/api/v1/imports/runs/{import_id}": "import_id",
     "/api/v1/journal-entries/{entry_id}": "entry_id",
+    "/api/v1/taxes/{tax_id}": "tax_id",
 }
 # Detail paths of group-wide master data: visible to all, but must not carry per-company secrets.
 SHARED_DETAIL = {

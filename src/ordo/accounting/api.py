@@ -13,18 +13,23 @@ from ninja import Router, Status
 
 from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_params
 from ordo.core.errors import InvalidInput, ValidationErrors
-from ordo.core.money import parse_decimal
-from ordo.governance.access import get_visible_company
+from ordo.core.money import minor_units, parse_decimal, validate_currency
+from ordo.governance.access import get_visible_company, require
 
 from . import selectors, services
-from .models import Account, FiscalYear, Journal, JournalEntry, Period
+from .models import Account, ExchangeRate, FiscalYear, Journal, JournalEntry, Period, Tax
 from .schemas import (
     AccountIn,
     AccountOut,
     AccountPage,
+    ConvertIn,
+    ConvertOut,
     EntryIn,
     EntryOut,
     EntryPage,
+    ExchangeRateIn,
+    ExchangeRateOut,
+    ExchangeRatePage,
     FiscalYearIn,
     FiscalYearOut,
     JournalPage,
@@ -32,7 +37,14 @@ from .schemas import (
     PeriodPage,
     PeriodStateIn,
     ReverseIn,
+    TaxIn,
+    TaxOut,
+    TaxPage,
+    TaxPatch,
+    TaxRoundingIn,
+    TaxRoundingOut,
 )
+from .taxes import convert
 
 router = Router(tags=["accounting"])
 
@@ -290,3 +302,148 @@ def reverse_journal_entry(request: HttpRequest, entry_id: int, payload: ReverseI
         actor=actor, entry_id=entry_id, reversal_date=payload.date, reason=payload.reason
     )
     return Status(201, _entry_out(selectors.get_entry(actor, reversal.pk)))
+
+
+# --------------------------------------------------------------------------- taxes
+
+
+def _tax_out(tax: Tax, company_code: str) -> dict[str, Any]:
+    return {
+        "id": tax.pk,
+        "company": company_code,
+        "code": tax.code,
+        "name": tax.name,
+        "kind": tax.kind,
+        "rate": str(tax.rate),
+        "vat_category": tax.vat_category,
+        "exemption_reason": tax.exemption_reason,
+        "exemption_reason_code": tax.exemption_reason_code,
+        "is_price_included": tax.is_price_included,
+        "account": tax.account.code,
+        "is_active": tax.is_active,
+    }
+
+
+@router.get("/taxes", response={200: TaxPage, **ERROR_RESPONSES})
+def list_taxes(
+    request: HttpRequest, company: str, kind: str | None = None, limit: int = 100, offset: int = 0
+):
+    actor = actor_of(request)
+    company_obj = get_visible_company(actor, company)
+    qs = selectors.list_taxes(actor, company_obj, kind)
+    return _page(qs, limit, offset, lambda t: _tax_out(t, company_obj.code))
+
+
+@router.post("/taxes", response={201: TaxOut, **ERROR_RESPONSES})
+def create_tax(request: HttpRequest, payload: TaxIn):
+    actor = actor_of(request)
+    company = get_visible_company(actor, payload.company)
+    tax = services.create_tax(
+        actor=actor,
+        company=company,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        rate=payload.rate,
+        vat_category=payload.vat_category,
+        account=payload.account,
+        exemption_reason=payload.exemption_reason,
+        exemption_reason_code=payload.exemption_reason_code,
+        is_price_included=payload.is_price_included,
+    )
+    return Status(201, _tax_out(tax, company.code))
+
+
+@router.get("/taxes/{tax_id}", response={200: TaxOut, **ERROR_RESPONSES})
+def get_tax(request: HttpRequest, tax_id: int):
+    tax = selectors.get_tax(actor_of(request), tax_id)
+    return _tax_out(tax, tax.company.code)
+
+
+@router.patch("/taxes/{tax_id}", response={200: TaxOut, **ERROR_RESPONSES})
+def update_tax(request: HttpRequest, tax_id: int, payload: TaxPatch):
+    actor = actor_of(request)
+    changes = payload.dict(exclude_unset=True)
+    services.update_tax(actor=actor, tax_id=tax_id, changes=changes)
+    tax = selectors.get_tax(actor, tax_id)
+    return _tax_out(tax, tax.company.code)
+
+
+@router.post("/tax-rounding", response={200: TaxRoundingOut, **ERROR_RESPONSES})
+def set_tax_rounding(request: HttpRequest, payload: TaxRoundingIn):
+    actor = actor_of(request)
+    company = get_visible_company(actor, payload.company)
+    row = services.set_tax_rounding(actor=actor, company=company, rounding=payload.rounding)
+    return {"company": company.code, "tax_rounding": row.tax_rounding}
+
+
+# --------------------------------------------------------------------------- exchange rates
+
+
+def _rate_out(row: ExchangeRate, company_code: str) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "company": company_code,
+        "currency": row.currency,
+        "date": row.rate_date,
+        "rate": str(row.rate),
+    }
+
+
+@router.get("/exchange-rates", response={200: ExchangeRatePage, **ERROR_RESPONSES})
+def list_exchange_rates(
+    request: HttpRequest,
+    company: str,
+    currency: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    actor = actor_of(request)
+    company_obj = get_visible_company(actor, company)
+    qs = selectors.list_exchange_rates(actor, company_obj, currency)
+    return _page(qs, limit, offset, lambda r: _rate_out(r, company_obj.code))
+
+
+@router.post("/exchange-rates", response={201: ExchangeRateOut, **ERROR_RESPONSES})
+def add_exchange_rate(request: HttpRequest, payload: ExchangeRateIn):
+    actor = actor_of(request)
+    company = get_visible_company(actor, payload.company)
+    row = services.add_exchange_rate(
+        actor=actor,
+        company=company,
+        currency=payload.currency,
+        rate_date=payload.date,
+        rate=payload.rate,
+    )
+    return Status(201, _rate_out(row, company.code))
+
+
+@router.post("/exchange-rates/convert", response={200: ConvertOut, **ERROR_RESPONSES})
+def convert_amount(request: HttpRequest, payload: ConvertIn):
+    """An amount of ``currency`` in the company currency at the rate of ``date`` (or before)."""
+    actor = actor_of(request)
+    company = get_visible_company(actor, payload.company)
+    require(actor, "accounting.ledger.view", company)
+    errors: list[InvalidInput] = []
+    currency = amount = None
+    try:
+        currency = validate_currency(payload.currency)
+    except InvalidInput as exc:
+        errors.append(exc)
+    try:
+        amount = parse_decimal(payload.amount, field="amount")
+    except InvalidInput as exc:
+        errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ValidationErrors(errors)
+    point = selectors.exchange_rate_on(company, currency, payload.date)
+    return {
+        "amount": str(amount),
+        "currency": currency,
+        "rate": str(point.rate),
+        "rate_date": point.rate_date,
+        "company_amount": str(convert(amount, point.rate, minor_units(company.currency))),
+        "company_currency": company.currency,
+    }

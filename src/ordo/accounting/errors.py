@@ -37,3 +37,11 @@ class EntryPosted(Conflict):
 
 class FiscalYearOverlap(Conflict):
     code = "accounting.fiscal_year_overlap"
+
+
+class TaxNotFound(NotFound):
+    code = "accounting.tax_not_found"
+
+
+class NoExchangeRate(Conflict):
+    code = "accounting.no_exchange_rate"

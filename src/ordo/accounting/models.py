@@ -286,3 +286,143 @@ class JournalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} D{self.debit} C{self.credit}"
+
+
+# --------------------------------------------------------------------------- taxes
+
+
+class TaxKind(models.TextChoices):
+    SALE = "sale", "Sale"
+    PURCHASE = "purchase", "Purchase"
+
+
+class VatCategory(models.TextChoices):
+    """The EN 16931 VAT category codes (UNCL 5305 subset used by Peppol BIS 3.0)."""
+
+    STANDARD = "S", "Standard rate"
+    ZERO = "Z", "Zero rated"
+    EXEMPT = "E", "Exempt"
+    REVERSE_CHARGE = "AE", "Reverse charge"
+    INTRA_EU = "K", "Intra-EU supply"
+    EXPORT = "G", "Export outside the EU"
+    OUTSIDE_SCOPE = "O", "Outside the scope of VAT"
+
+
+# Categories that need an exemption reason (text or code) and a zero rate (EN 16931 BR-x-10).
+EXEMPTION_CATEGORIES = frozenset({"E", "AE", "K", "G", "O"})
+
+
+class TaxRounding(models.TextChoices):
+    LINE = "line", "Per line"
+    DOCUMENT = "document", "Per document"
+
+
+class Tax(models.Model):
+    """A percentage tax a company charges on sales or pays on purchases, e.g. VAT 21 %."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="taxes")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=TaxKind.choices)
+    rate = models.DecimalField(max_digits=7, decimal_places=4)  # percent
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
+    exemption_reason = models.CharField(max_length=300, blank=True, default="")
+    exemption_reason_code = models.CharField(max_length=40, blank=True, default="")
+    is_price_included = models.BooleanField(default=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="taxes")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["company", "kind", "code"]
+        verbose_name_plural = "taxes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "code"],
+                name="tax_unique_code_per_company",
+                violation_error_code="accounting.tax_duplicate_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TaxKind.values),
+                name="tax_kind_known",
+                violation_error_code="accounting.tax_kind_unknown",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0, rate__lte=100),
+                name="tax_rate_percent",
+                violation_error_code="accounting.tax_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    vat_category=VatCategory.STANDARD,
+                    rate__gt=0,
+                    exemption_reason="",
+                    exemption_reason_code="",
+                )
+                | Q(
+                    vat_category=VatCategory.ZERO,
+                    rate=0,
+                    exemption_reason="",
+                    exemption_reason_code="",
+                )
+                | (
+                    Q(vat_category__in=sorted(EXEMPTION_CATEGORIES), rate=0)
+                    & ~Q(exemption_reason="", exemption_reason_code="")
+                ),
+                name="tax_category_rate_reason",
+                violation_error_code="accounting.tax_category_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AccountingSettings(models.Model):
+    """Per-company accounting options (absent row = the defaults)."""
+
+    company = models.OneToOneField(
+        Company, on_delete=models.PROTECT, related_name="accounting_settings"
+    )
+    tax_rounding = models.CharField(
+        max_length=10, choices=TaxRounding.choices, default=TaxRounding.LINE
+    )
+
+    class Meta:
+        verbose_name_plural = "accounting settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_rounding__in=TaxRounding.values),
+                name="accounting_settings_rounding_known",
+                violation_error_code="accounting.tax_rounding_unknown",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Accounting settings of {self.company_id}"
+
+
+class ExchangeRate(models.Model):
+    """1 unit of ``currency`` = ``rate`` units of the company's currency on ``rate_date``."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="exchange_rates")
+    currency = models.CharField(max_length=3)
+    rate_date = models.DateField()
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+
+    class Meta:
+        ordering = ["company", "currency", "-rate_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "currency", "rate_date"],
+                name="exchange_rate_unique_per_day",
+                violation_error_code="accounting.exchange_rate_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_code="accounting.exchange_rate_not_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate_date} {self.rate}"

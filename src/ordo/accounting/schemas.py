@@ -141,3 +141,92 @@ class EntryPage(Page):
 class ReverseIn(Schema):
     date: dt.date
     reason: str
+
+
+class TaxIn(Schema):
+    company: str
+    code: str
+    name: str
+    kind: str
+    rate: str
+    vat_category: str
+    account: str
+    exemption_reason: str = ""
+    exemption_reason_code: str = ""
+    is_price_included: bool = False
+
+
+class TaxPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    rate: str | None = None
+    vat_category: str | None = None
+    account: str | None = None
+    exemption_reason: str | None = None
+    exemption_reason_code: str | None = None
+    is_price_included: bool | None = None
+    is_active: bool | None = None
+
+
+class TaxOut(Schema):
+    id: int
+    company: str
+    code: str
+    name: str
+    kind: str
+    rate: str
+    vat_category: str
+    exemption_reason: str
+    exemption_reason_code: str
+    is_price_included: bool
+    account: str
+    is_active: bool
+
+
+class TaxPage(Page):
+    items: list[TaxOut]
+
+
+class TaxRoundingIn(Schema):
+    company: str
+    rounding: str
+
+
+class TaxRoundingOut(Schema):
+    company: str
+    tax_rounding: str
+
+
+class ExchangeRateIn(Schema):
+    company: str
+    currency: str
+    date: dt.date
+    rate: str
+
+
+class ExchangeRateOut(Schema):
+    id: int
+    company: str
+    currency: str
+    date: dt.date
+    rate: str
+
+
+class ExchangeRatePage(Page):
+    items: list[ExchangeRateOut]
+
+
+class ConvertIn(Schema):
+    company: str
+    currency: str
+    amount: str
+    date: dt.date
+
+
+class ConvertOut(Schema):
+    amount: str
+    currency: str
+    rate: str
+    rate_date: dt.date
+    company_amount: str
+    company_currency: str

@@ -16,16 +16,21 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ordo.core.audit import record_audit, record_audit_bulk, snapshot
-from ordo.core.errors import DuplicateRecord, InvalidInput, InvalidTransition, ValidationErrors
+from ordo.core.errors import (
+    DuplicateRecord,
+    InvalidInput,
+    InvalidTransition,
+    ValidationErrors,
+)
 from ordo.core.events import emit
 from ordo.core.models import Company, User
-from ordo.core.money import minor_units, quantize_money, validate_currency
+from ordo.core.money import minor_units, parse_decimal, quantize_money, validate_currency
 from ordo.core.sequences import next_document_number
 from ordo.core.transitions import ensure_transition
 from ordo.governance.access import has_permission, require, visible_company_ids
 from ordo.partners.models import Partner
 
-from . import chart_template
+from . import chart_template, taxes
 from .domain import BalanceLine, entry_imbalances, monthly_periods
 from .errors import (
     EntryPosted,
@@ -34,21 +39,27 @@ from .errors import (
     NoOpenPeriod,
     PeriodLocked,
     PeriodNotFound,
+    TaxNotFound,
     UnbalancedEntry,
 )
 from .models import (
     ENTRY_TRANSITIONS,
     PERIOD_TRANSITIONS,
     Account,
+    AccountingSettings,
     AccountRole,
     AccountType,
     EntryState,
+    ExchangeRate,
     FiscalYear,
     Journal,
     JournalEntry,
     JournalLine,
     Period,
     PeriodState,
+    Tax,
+    TaxKind,
+    TaxRounding,
 )
 
 
@@ -734,3 +745,437 @@ def reverse_journal_entry(
         reason=reason.strip(),
     )
     return reversal
+
+
+# --------------------------------------------------------------------------- taxes
+
+TAX_ACCOUNT_ROLE = {
+    TaxKind.SALE: AccountRole.TAX_PAYABLE,
+    TaxKind.PURCHASE: AccountRole.TAX_RECEIVABLE,
+}
+TAX_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "rate",
+    "vat_category",
+    "exemption_reason",
+    "exemption_reason_code",
+    "is_price_included",
+    "account",
+    "is_active",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultTax:
+    code: str
+    name: str
+    rate: str
+    vat_category: str
+    exemption_reason: str = ""
+    exemption_reason_code: str = ""
+
+
+DEFAULT_TAXES = (
+    DefaultTax("VAT21", "VAT 21 %", "21", "S"),
+    DefaultTax("VAT12", "VAT 12 %", "12", "S"),
+    DefaultTax("VAT6", "VAT 6 %", "6", "S"),
+    DefaultTax("VAT0", "VAT 0 %", "0", "Z"),
+    DefaultTax("EXEMPT", "Exempt from VAT", "0", "E", "Exempt from VAT"),
+    DefaultTax("REVCHG", "Reverse charge", "0", "AE", "Reverse charge", "VATEX-EU-AE"),
+    DefaultTax("ICSUP", "Intra-EU supply", "0", "K", "Intra-Community supply", "VATEX-EU-IC"),
+    DefaultTax("EXPORT", "Export outside the EU", "0", "G", "Export outside the EU", "VATEX-EU-G"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaxesInstalled:
+    created: int
+
+
+def _tax_rate(value: object, errors: list[InvalidInput]) -> Decimal | None:
+    try:
+        rate = parse_decimal(value, field="rate")
+    except InvalidInput as exc:
+        errors.append(exc)
+        return None
+    if rate < 0 or rate > 100:
+        errors.append(
+            InvalidInput(
+                f"A tax rate is a percentage from 0 to 100, got {rate}.",
+                field="rate",
+                code="accounting.tax_rate_range",
+            )
+        )
+        return None
+    if rate != rate.quantize(Decimal("0.0001")):
+        errors.append(
+            InvalidInput(
+                f"A tax rate keeps at most 4 decimals, got {rate}.",
+                field="rate",
+                code="accounting.tax_rate_precision",
+            )
+        )
+        return None
+    return rate.quantize(Decimal("0.0001"))
+
+
+def _tax_account(
+    company: Company, kind: str, account_code: str, errors: list[InvalidInput]
+) -> Account | None:
+    code = (account_code or "").strip()
+    account = Account.objects.filter(company=company, code=code).first() if code else None
+    if account is None:
+        errors.append(
+            InvalidInput(
+                f"Account {code or '(none)'} not found in {company.code}.",
+                field="account",
+                code="accounting.account_not_found",
+            )
+        )
+        return None
+    role = TAX_ACCOUNT_ROLE.get(kind)
+    if role is not None and account.role != role:
+        errors.append(
+            InvalidInput(
+                f"Account {account} has role {account.role}: a {kind} tax posts to an "
+                f"account with role {role}.",
+                field="account",
+                code="accounting.tax_account_role",
+            )
+        )
+    if not account.is_active:
+        errors.append(
+            InvalidInput(
+                f"Account {account} is inactive in {company.code}.",
+                field="account",
+                code="accounting.account_inactive",
+            )
+        )
+    return account
+
+
+def _validated_tax(company: Company, values: dict) -> dict:
+    """Check a whole tax definition; every problem at once (422)."""
+    errors: list[InvalidInput] = []
+    code = str(values.get("code") or "").strip()
+    name = str(values.get("name") or "").strip()
+    kind = values.get("kind")
+    category = values.get("vat_category")
+    reason = str(values.get("exemption_reason") or "").strip()
+    reason_code = str(values.get("exemption_reason_code") or "").strip().upper()
+    if not code:
+        errors.append(InvalidInput("A tax needs a code.", field="code"))
+    if not name:
+        errors.append(InvalidInput("A tax needs a name.", field="name"))
+    if kind not in TaxKind.values:
+        errors.append(
+            InvalidInput(
+                f"Unknown tax kind {kind!r}: use one of {', '.join(TaxKind.values)}.",
+                field="kind",
+                code="accounting.tax_kind_unknown",
+            )
+        )
+    rate = _tax_rate(values.get("rate"), errors)
+    for field, error_code, message in taxes.category_problems(
+        category, rate if rate is not None else Decimal(0), reason, reason_code
+    ):
+        if rate is not None or field != "rate":  # a bad rate was reported already
+            errors.append(InvalidInput(message, field=field, code=error_code))
+    account = _tax_account(company, kind, values.get("account") or "", errors)
+    _raise_all(errors)
+    return {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "rate": rate,
+        "vat_category": category,
+        "exemption_reason": reason,
+        "exemption_reason_code": reason_code,
+        "is_price_included": bool(values.get("is_price_included")),
+        "account": account,
+        "is_active": bool(values.get("is_active", True)),
+    }
+
+
+def _lock_tax(actor: User | None, tax_id: int) -> Tax:
+    qs = Tax.objects.select_for_update(of=("self",)).select_related("company", "account")
+    qs = qs.filter(pk=tax_id)
+    if actor is not None:
+        qs = qs.filter(company_id__in=visible_company_ids(actor))
+    tax = qs.first()
+    if tax is None:
+        raise TaxNotFound(f"Tax {tax_id} not found.")
+    return tax
+
+
+def _refuse_duplicate_tax(company: Company, code: str, exclude: int | None = None) -> None:
+    existing = Tax.objects.filter(company=company, code=code).exclude(pk=exclude).first()
+    if existing is not None:
+        raise DuplicateRecord(
+            f"A tax with code {code} already exists in {company.code}: {existing.name}.",
+            code="accounting.tax_duplicate_code",
+            details={"id": existing.pk},
+        )
+
+
+@transaction.atomic
+def create_tax(
+    *,
+    actor: User | None,
+    company: Company,
+    code: str,
+    name: str,
+    kind: str,
+    rate: Decimal | str,
+    vat_category: str,
+    account: str,
+    exemption_reason: str = "",
+    exemption_reason_code: str = "",
+    is_price_included: bool = False,
+) -> Tax:
+    """A tax of a company; ``account`` is the code of its tax_payable / tax_receivable account.
+
+    Bad fields → 422 (all at once, EN 16931 category rules included); duplicate code → 409.
+    """
+    _require(actor, "accounting.chart.manage", company)
+    values = _validated_tax(
+        company,
+        {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "rate": rate,
+            "vat_category": vat_category,
+            "exemption_reason": exemption_reason,
+            "exemption_reason_code": exemption_reason_code,
+            "is_price_included": is_price_included,
+            "account": account,
+        },
+    )
+    _refuse_duplicate_tax(company, values["code"])
+    tax = Tax.objects.create(company=company, **values)
+    record_audit(
+        actor=actor,
+        action="accounting.tax.created",
+        target=tax,
+        company=company,
+        after=snapshot(tax),
+    )
+    emit("accounting.tax.created", tax_id=tax.pk, company_id=company.pk, code=tax.code)
+    return tax
+
+
+@transaction.atomic
+def update_tax(*, actor: User | None, tax_id: int, changes: dict) -> Tax:
+    """Change some fields of a tax (``changes`` maps field → new value; ``account`` a code).
+
+    The whole tax is validated again; another company's tax → 404.
+    """
+    tax = _lock_tax(actor, tax_id)
+    company = tax.company
+    _require(actor, "accounting.chart.manage", company)
+    unknown = sorted(set(changes) - set(TAX_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown tax field {unknown[0]!r}.", field=unknown[0], code="validation.unknown_field"
+        )
+    current = {field: getattr(tax, field) for field in TAX_FIELDS if field != "account"}
+    current["account"] = tax.account.code
+    values = _validated_tax(company, current | changes)
+    if values["code"] != tax.code:
+        _refuse_duplicate_tax(company, values["code"], exclude=tax.pk)
+    before = snapshot(tax)
+    for field, value in values.items():
+        setattr(tax, field, value)
+    tax.save()
+    record_audit(
+        actor=actor,
+        action="accounting.tax.updated",
+        target=tax,
+        company=company,
+        before=before,
+        after=snapshot(tax),
+    )
+    return tax
+
+
+@transaction.atomic
+def deactivate_tax(*, actor: User | None, tax_id: int, reason: str = "") -> Tax:
+    """Stop offering a tax (kept for the documents that used it). Idempotent."""
+    tax = _lock_tax(actor, tax_id)
+    _require(actor, "accounting.chart.manage", tax.company)
+    if tax.is_active:
+        tax.is_active = False
+        tax.save(update_fields=["is_active"])
+        record_audit(
+            actor=actor,
+            action="accounting.tax.deactivated",
+            target=tax,
+            company=tax.company,
+            before={"is_active": True},
+            after={"is_active": False},
+            reason=reason,
+        )
+    return tax
+
+
+@transaction.atomic
+def install_default_taxes(*, actor: User | None, company: Company) -> TaxesInstalled:
+    """Give a company the usual EU sale and purchase taxes it lacks (idempotent).
+
+    Sale taxes post to the first tax_payable account of the chart, purchase taxes (code
+    suffixed ``-P``) to the first tax_receivable one; no such account → 422.
+    """
+    _require(actor, "accounting.chart.manage", company)
+    accounts = {}
+    for kind, role in TAX_ACCOUNT_ROLE.items():
+        account = (
+            Account.objects.filter(company=company, role=role, is_active=True)
+            .order_by("code")
+            .first()
+        )
+        if account is None:
+            raise InvalidInput(
+                f"{company.code} has no active account with role {role}: install the chart "
+                "of accounts first.",
+                field="account",
+                code="accounting.tax_account_missing",
+            )
+        accounts[kind] = account
+    existing = set(Tax.objects.filter(company=company).values_list("code", flat=True))
+    new = []
+    for kind, suffix, label in ((TaxKind.SALE, "", ""), (TaxKind.PURCHASE, "-P", " (purchases)")):
+        for t in DEFAULT_TAXES:
+            if t.code + suffix in existing:
+                continue
+            new.append(
+                Tax(
+                    company=company,
+                    code=t.code + suffix,
+                    name=t.name + label,
+                    kind=kind,
+                    rate=Decimal(t.rate),
+                    vat_category=t.vat_category,
+                    exemption_reason=t.exemption_reason,
+                    exemption_reason_code=t.exemption_reason_code,
+                    account=accounts[kind],
+                )
+            )
+    Tax.objects.bulk_create(new)
+    if new:
+        record_audit_bulk(
+            actor=actor, action="accounting.tax.created", targets=new, company=company
+        )
+    return TaxesInstalled(len(new))
+
+
+@transaction.atomic
+def set_tax_rounding(*, actor: User | None, company: Company, rounding: str) -> AccountingSettings:
+    """Round taxes per line or once per document for the company's future documents."""
+    _require(actor, "accounting.chart.manage", company)
+    if rounding not in TaxRounding.values:
+        raise InvalidInput(
+            f"Unknown tax rounding {rounding!r}: use one of {', '.join(TaxRounding.values)}.",
+            field="rounding",
+            code="accounting.tax_rounding_unknown",
+        )
+    settings_row, _ = AccountingSettings.objects.select_for_update().get_or_create(company=company)
+    before = snapshot(settings_row, ["tax_rounding"])
+    settings_row.tax_rounding = rounding
+    settings_row.save(update_fields=["tax_rounding"])
+    record_audit(
+        actor=actor,
+        action="accounting.settings.tax_rounding",
+        target=settings_row,
+        company=company,
+        before=before,
+        after={"tax_rounding": rounding},
+    )
+    return settings_row
+
+
+# --------------------------------------------------------------------------- exchange rates
+
+
+@transaction.atomic
+def add_exchange_rate(
+    *,
+    actor: User | None,
+    company: Company,
+    currency: str,
+    rate_date: dt.date,
+    rate: Decimal | str,
+) -> ExchangeRate:
+    """Record that 1 ``currency`` = ``rate`` company currency on ``rate_date``.
+
+    Unknown currency, the company's own currency, a rate ≤ 0 or with more than 8 decimals
+    → 422 (all at once); a rate already kept for that day → 409.
+    """
+    _require(actor, "accounting.chart.manage", company)
+    errors: list[InvalidInput] = []
+    try:
+        currency = validate_currency(currency)
+    except InvalidInput as exc:
+        errors.append(exc)
+    else:
+        if currency == company.currency:
+            errors.append(
+                InvalidInput(
+                    f"{currency} is the currency of {company.code}: it needs no exchange rate.",
+                    field="currency",
+                    code="accounting.exchange_rate_same_currency",
+                )
+            )
+    value = None
+    try:
+        value = parse_decimal(rate, field="rate")
+    except InvalidInput as exc:
+        errors.append(exc)
+    if value is not None and value <= 0:
+        errors.append(
+            InvalidInput(
+                f"An exchange rate must be above 0, got {value}.",
+                field="rate",
+                code="accounting.exchange_rate_not_positive",
+            )
+        )
+    elif value is not None and value != value.quantize(Decimal("1e-8")):
+        errors.append(
+            InvalidInput(
+                f"An exchange rate keeps at most 8 decimals, got {value}.",
+                field="rate",
+                code="accounting.exchange_rate_precision",
+            )
+        )
+    elif value is not None and value >= Decimal("1e10"):
+        errors.append(
+            InvalidInput(
+                f"An exchange rate of {value} is too large.",
+                field="rate",
+                code="accounting.exchange_rate_range",
+            )
+        )
+    _raise_all(errors)
+    existing = ExchangeRate.objects.filter(
+        company=company, currency=currency, rate_date=rate_date
+    ).first()
+    if existing is not None:
+        raise DuplicateRecord(
+            f"{company.code} already has a {currency} rate for {rate_date.isoformat()}: "
+            f"{existing.rate}.",
+            code="accounting.exchange_rate_duplicate",
+            details={"id": existing.pk},
+        )
+    row = ExchangeRate.objects.create(
+        company=company, currency=currency, rate_date=rate_date, rate=value
+    )
+    record_audit(
+        actor=actor,
+        action="accounting.exchange_rate.created",
+        target=row,
+        company=company,
+        after=snapshot(row),
+    )
+    return row
