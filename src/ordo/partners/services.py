@@ -696,6 +696,50 @@ def update_address(*, actor: User, partner_id: int, address_id: int, data: Addre
 
 
 @transaction.atomic
+def update_partner_with_invoice_address(
+    *,
+    actor: User,
+    partner_id: int,
+    data: PartnerInput,
+    street: str,
+    postal_code: str,
+    city: str,
+    country: str,
+) -> Partner:
+    """Save a partner and its main invoice address together, as the edit page does.
+
+    The address is updated in place (its id stays, so documents pointing at it keep
+    pointing at it), added if the partner has none, and left alone when unchanged.
+    ``data.addresses`` must be None (other addresses are not touched).
+    """
+    partner = update_partner(actor=actor, partner_id=partner_id, data=data)
+    values = {"street": street, "postal_code": postal_code, "city": city, "country": country}
+    invoices = [a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE]
+    main = next((a for a in invoices if a.is_default), invoices[0] if invoices else None)
+    if main is None:
+        if any(values.values()):
+            add_address(
+                actor=actor,
+                partner_id=partner.pk,
+                data=AddressInput(kind=AddressKind.INVOICE, is_default=True, **values),
+            )
+    elif {name: getattr(main, name) for name in values} != values:
+        update_address(
+            actor=actor,
+            partner_id=partner.pk,
+            address_id=main.pk,
+            data=AddressInput(
+                kind=main.kind,
+                street2=main.street2,
+                gln=main.gln,
+                is_default=main.is_default,
+                **values,
+            ),
+        )
+    return partner
+
+
+@transaction.atomic
 def remove_address(*, actor: User, partner_id: int, address_id: int, reason: str = "") -> None:
     """Delete one address of a partner; if it was its kind's default, the oldest
     remaining address of that kind becomes the default (audited). Raises

@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -120,34 +119,6 @@ def _partner_input(role: str, data: dict, partner: Partner | None) -> services.P
     )
 
 
-def _save_main_address(request: HttpRequest, partner: Partner, data: dict) -> None:
-    """Update the partner's default invoice address in place (ids stay), or add one."""
-    values = {name: data.get(name) or "" for name in PartnerForm.ADDRESS_FIELDS}
-    main = next(
-        (a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE and a.is_default),
-        None,
-    ) or next((a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE), None)
-    if main is None:
-        if any(values.values()):
-            services.add_address(
-                actor=request.user,
-                partner_id=partner.pk,
-                data=services.AddressInput(kind=AddressKind.INVOICE, is_default=True, **values),
-            )
-        return
-    current = {name: getattr(main, name) for name in values}
-    if current == values:
-        return
-    services.update_address(
-        actor=request.user,
-        partner_id=partner.pk,
-        address_id=main.pk,
-        data=services.AddressInput(
-            kind=main.kind, street2=main.street2, gln=main.gln, is_default=main.is_default, **values
-        ),
-    )
-
-
 def _initial(partner: Partner) -> dict:
     main = next((a for a in partner.addresses.all() if a.kind == AddressKind.INVOICE), None)
     return {
@@ -244,14 +215,13 @@ def partner_edit(request: HttpRequest, role: str, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
 
-        @transaction.atomic  # one save for the user: the partner and its main address together
         def save(data):
-            services.update_partner(
+            services.update_partner_with_invoice_address(
                 actor=request.user,
                 partner_id=partner.pk,
                 data=_partner_input(role, data, partner),
+                **{name: data.get(name) or "" for name in PartnerForm.ADDRESS_FIELDS},
             )
-            _save_main_address(request, partner, data)
 
         _, status = submit(form, save, field_map=_partner_field)
         if status == 200:

@@ -388,3 +388,31 @@ def test_payment_term_installments_for_a_preview(personas, term_30_70):
         (datetime.date(2026, 1, 15), Decimal("300")),
         (datetime.date(2026, 2, 28), Decimal("700")),
     ]
+
+
+def test_saving_a_partner_with_its_invoice_address_keeps_the_address_id(personas, acme):
+    from ordo.core.models import AuditEntry
+    from ordo.partners.models import Address
+
+    owner = personas["master_data_owner"]
+    invoice = acme.addresses.get(kind="invoice")
+    data = services.PartnerInput(
+        code="ACME-TRADING", name="Acme Trading NV", is_customer=True, vat_number="BE0403019261",
+        email="orders@acme.example", currency="EUR",
+    )  # fmt: skip
+    before = AuditEntry.objects.filter(action="partners.address.updated").count()
+
+    services.update_partner_with_invoice_address(
+        actor=owner, partner_id=acme.pk, data=data,
+        street="Meir 1", postal_code="2000", city="Antwerp", country="BE",
+    )  # fmt: skip
+    assert AuditEntry.objects.filter(action="partners.address.updated").count() == before
+
+    services.update_partner_with_invoice_address(
+        actor=owner, partner_id=acme.pk, data=data,
+        street="Meir 2", postal_code="2000", city="Antwerp", country="BE",
+    )  # fmt: skip
+    assert list(Address.objects.filter(partner=acme).values_list("pk", "street")) == [
+        (invoice.pk, "Meir 2")
+    ]
+    assert AuditEntry.objects.filter(action="partners.address.updated").count() == before + 1
