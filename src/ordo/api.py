@@ -9,6 +9,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ordo.accounting.api import router as accounting_router
+from ordo.accounting.api_banking import router as banking_router
+from ordo.accounting.api_documents import router as documents_router
+from ordo.accounting.api_reports import closing_router
+from ordo.accounting.api_reports import router as reports_router
 from ordo.catalog.api import pricing_router
 from ordo.catalog.api import router as catalog_router
 from ordo.core.errors import DomainError
@@ -125,3 +129,7 @@ api.add_router("/", catalog_router)
 api.add_router("/pricing", pricing_router)
 api.add_router("/imports", imports_router)
 api.add_router("/", accounting_router)
+api.add_router("/", documents_router)
+api.add_router("/", banking_router)
+api.add_router("/reports", reports_router)
+api.add_router("/", closing_router)

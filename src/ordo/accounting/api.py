@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_params
+from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_of
 from ordo.core.errors import InvalidInput, ValidationErrors
 from ordo.core.money import minor_units, parse_decimal, validate_currency
 from ordo.governance.access import get_visible_company, require
@@ -47,16 +47,6 @@ from .schemas import (
 from .taxes import convert
 
 router = Router(tags=["accounting"])
-
-
-def _page(qs, limit: int, offset: int, render) -> dict[str, Any]:
-    limit, offset = page_params(limit, offset)
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [render(x) for x in qs[offset : offset + limit]],
-    }
 
 
 def _account_out(account: Account, company_code: str) -> dict[str, Any]:
@@ -176,7 +166,7 @@ def list_accounts(request: HttpRequest, company: str, limit: int = 100, offset: 
     actor = actor_of(request)
     company_obj = get_visible_company(actor, company)
     qs = selectors.list_accounts(actor, company_obj)
-    return _page(qs, limit, offset, lambda a: _account_out(a, company_obj.code))
+    return page_of(qs, limit, offset, lambda a: _account_out(a, company_obj.code))
 
 
 @router.post("/accounts", response={201: AccountOut, **ERROR_RESPONSES})
@@ -200,7 +190,7 @@ def list_journals(request: HttpRequest, company: str, limit: int = 100, offset: 
     actor = actor_of(request)
     company_obj = get_visible_company(actor, company)
     qs = selectors.list_journals(actor, company_obj)
-    return _page(qs, limit, offset, lambda j: _journal_out(j, company_obj.code))
+    return page_of(qs, limit, offset, lambda j: _journal_out(j, company_obj.code))
 
 
 @router.get("/periods", response={200: PeriodPage, **ERROR_RESPONSES})
@@ -208,7 +198,7 @@ def list_periods(request: HttpRequest, company: str, limit: int = 100, offset: i
     actor = actor_of(request)
     company_obj = get_visible_company(actor, company)
     qs = selectors.list_periods(actor, company_obj)
-    return _page(qs, limit, offset, lambda p: _period_out(p, company_obj.code))
+    return page_of(qs, limit, offset, lambda p: _period_out(p, company_obj.code))
 
 
 @router.post("/periods/{period_id}/lock", response={200: PeriodOut, **ERROR_RESPONSES})
@@ -263,7 +253,7 @@ def list_journal_entries(
     qs = selectors.list_entries(
         actor, company_obj, state=state, journal=journal, date_from=date_from, date_to=date_to
     )
-    return _page(qs, limit, offset, _entry_summary)
+    return page_of(qs, limit, offset, _entry_summary)
 
 
 @router.post("/journal-entries", response={201: EntryOut, **ERROR_RESPONSES})
@@ -331,7 +321,7 @@ def list_taxes(
     actor = actor_of(request)
     company_obj = get_visible_company(actor, company)
     qs = selectors.list_taxes(actor, company_obj, kind)
-    return _page(qs, limit, offset, lambda t: _tax_out(t, company_obj.code))
+    return page_of(qs, limit, offset, lambda t: _tax_out(t, company_obj.code))
 
 
 @router.post("/taxes", response={201: TaxOut, **ERROR_RESPONSES})
@@ -401,7 +391,7 @@ def list_exchange_rates(
     actor = actor_of(request)
     company_obj = get_visible_company(actor, company)
     qs = selectors.list_exchange_rates(actor, company_obj, currency)
-    return _page(qs, limit, offset, lambda r: _rate_out(r, company_obj.code))
+    return page_of(qs, limit, offset, lambda r: _rate_out(r, company_obj.code))
 
 
 @router.post("/exchange-rates", response={201: ExchangeRateOut, **ERROR_RESPONSES})

@@ -45,3 +45,27 @@ class TaxNotFound(NotFound):
 
 class NoExchangeRate(Conflict):
     code = "accounting.no_exchange_rate"
+
+
+class InvoiceNotFound(NotFound):
+    code = "accounting.invoice_not_found"
+
+
+class PaymentNotFound(NotFound):
+    code = "accounting.payment_not_found"
+
+
+class AllocationNotFound(NotFound):
+    code = "accounting.allocation_not_found"
+
+
+class StatementNotFound(NotFound):
+    code = "bank.statement_not_found"
+
+
+class ReconciliationNotFound(NotFound):
+    code = "bank.reconciliation_not_found"
+
+
+class StatementLineNotFound(NotFound):
+    code = "bank.line_not_found"

@@ -426,3 +426,481 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.rate_date} {self.rate}"
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+class InvoiceKind(models.TextChoices):
+    CUSTOMER_INVOICE = "customer_invoice", "Customer invoice"
+    CUSTOMER_CREDIT_NOTE = "customer_credit_note", "Customer credit note"
+    SUPPLIER_BILL = "supplier_bill", "Supplier bill"
+    SUPPLIER_CREDIT_NOTE = "supplier_credit_note", "Supplier credit note"
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    POSTED = "posted", "Posted"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+INVOICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    InvoiceState.DRAFT: frozenset({InvoiceState.POSTED, InvoiceState.CANCELLED}),
+    # Allocations move a posted document between posted, partially paid and paid (and
+    # back when an allocation is undone); a posted document is never cancelled.
+    InvoiceState.POSTED: frozenset({InvoiceState.PARTIALLY_PAID, InvoiceState.PAID}),
+    InvoiceState.PARTIALLY_PAID: frozenset({InvoiceState.POSTED, InvoiceState.PAID}),
+    InvoiceState.PAID: frozenset({InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID}),
+    InvoiceState.CANCELLED: frozenset(),
+}
+OPEN_INVOICE_STATES = (InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID)
+POSTED_INVOICE_STATES = (InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID, InvoiceState.PAID)
+
+
+class Invoice(models.Model):
+    """A customer invoice, supplier bill or credit note of either.
+
+    Amounts are in the document's currency; ``exchange_rate`` (company currency per unit,
+    frozen at posting) turns them into the ledger's amounts. ``amount_residual`` is what is
+    still open after allocations (payments, or credit notes set against an invoice).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(max_length=24, choices=InvoiceKind.choices)
+    state = models.CharField(
+        max_length=16, choices=InvoiceState.choices, default=InvoiceState.DRAFT
+    )
+    number = models.CharField(max_length=40, blank=True, default="")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="invoices")
+    invoice_date = models.DateField()
+    due_date = models.DateField(null=True, blank=True)
+    delivery_date = models.DateField(null=True, blank=True)  # when the goods left (BT-72)
+    currency = models.CharField(max_length=3)
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    payment_term = models.ForeignKey(
+        "partners.PaymentTerm", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The supplier's own number on a bill; the customer's reference (BT-10) on an invoice.
+    partner_reference = models.CharField(max_length=100, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    # Typed reference to the business document this was made from, e.g. sales.order 42.
+    origin_kind = models.CharField(max_length=40, blank=True, default="")
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    origin_label = models.CharField(max_length=100, blank=True, default="")
+    credit_note_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    # "" follows the company's setting; an imported e-invoice keeps the issuer's rounding
+    # (EN 16931 states VAT per category: "document").
+    tax_rounding = models.CharField(max_length=10, blank=True, default="")
+    amount_untaxed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount_tax = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount_total_company = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount_residual = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice"
+    )
+    source_file = models.ForeignKey(
+        "accounting.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pdf = models.ForeignKey(
+        "accounting.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["company", "-invoice_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"],
+                condition=~Q(number=""),
+                name="invoice_unique_number",
+                violation_error_code="accounting.invoice_duplicate_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=InvoiceKind.values),
+                name="invoice_kind_known",
+                violation_error_code="accounting.invoice_kind_unknown",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state__in=["draft", "cancelled"], number="", entry__isnull=True))
+                | (Q(state__in=list(POSTED_INVOICE_STATES), entry__isnull=False) & ~Q(number="")),
+                name="invoice_number_iff_posted",
+                violation_error_code="accounting.invoice_number_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_residual__gte=0, amount_residual__lte=models.F("amount_total")),
+                name="invoice_residual_within_total",
+                violation_error_code="accounting.invoice_residual_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(exchange_rate__gt=0),
+                name="invoice_rate_positive",
+                violation_error_code="accounting.invoice_rate",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "kind", "state", "due_date"]),
+            models.Index(fields=["company", "partner", "state"]),
+            models.Index(fields=["origin_kind", "origin_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Draft {self.get_kind_display().lower()} {self.pk}"
+
+    @property
+    def is_customer(self) -> bool:
+        return self.kind in (InvoiceKind.CUSTOMER_INVOICE, InvoiceKind.CUSTOMER_CREDIT_NOTE)
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind in (InvoiceKind.CUSTOMER_CREDIT_NOTE, InvoiceKind.SUPPLIER_CREDIT_NOTE)
+
+
+class InvoiceLine(models.Model):
+    """One line; the tax's rate and category are copied in so the document never moves."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    sequence = models.PositiveIntegerField()
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_code = models.CharField(max_length=3, default="C62")  # UN/ECE Rec 20
+    unit_price = models.DecimalField(max_digits=18, decimal_places=4)
+    discount_percent = models.DecimalField(max_digits=7, decimal_places=4, default=0)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    tax = models.ForeignKey(Tax, on_delete=models.PROTECT, related_name="invoice_lines")
+    tax_rate = models.DecimalField(max_digits=7, decimal_places=4)
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
+    net_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    origin_kind = models.CharField(max_length=40, blank=True, default="")
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    # A credit note's line points at the invoice line it credits.
+    credited_line = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credits"
+    )
+
+    class Meta:
+        ordering = ["invoice", "sequence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="invoice_line_quantity_positive",
+                violation_error_code="accounting.invoice_line_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="invoice_line_discount_percent",
+                violation_error_code="accounting.invoice_line_discount",
+            ),
+        ]
+        indexes = [models.Index(fields=["origin_kind", "origin_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.sequence}: {self.description}"
+
+
+class InvoiceTax(models.Model):
+    """The document's VAT breakdown per tax (what it states and what is posted)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="tax_lines")
+    tax = models.ForeignKey(Tax, on_delete=models.PROTECT, related_name="+")
+    vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
+    rate = models.DecimalField(max_digits=7, decimal_places=4)
+    base = models.DecimalField(max_digits=18, decimal_places=2)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    base_company = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    amount_company = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["invoice", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.vat_category} {self.rate} %: {self.amount}"
+
+
+class InvoiceInstallment(models.Model):
+    """When the document's total falls due, per the payment term."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="installments")
+    sequence = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "sequence"], name="invoice_installment_unique_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_date} {self.amount}"
+
+
+class StoredFile(models.Model):
+    """A file kept as sent or received (an invoice PDF, a supplier's UBL, a bank file).
+
+    Immutable: the bytes and their sha256 never change once written.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+# --------------------------------------------------------------------------- payments
+
+
+class PaymentDirection(models.TextChoices):
+    INBOUND = "inbound", "Received"
+    OUTBOUND = "outbound", "Paid out"
+
+
+class PaymentState(models.TextChoices):
+    POSTED = "posted", "Posted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Payment(models.Model):
+    """Money received from or paid to a partner through a bank or cash journal.
+
+    Posted at once (bank/cash against the partner's receivable or payable); allocations
+    then settle documents. What is not allocated stays open as the partner's credit.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payments")
+    direction = models.CharField(max_length=8, choices=PaymentDirection.choices)
+    state = models.CharField(
+        max_length=10, choices=PaymentState.choices, default=PaymentState.POSTED
+    )
+    number = models.CharField(max_length=40)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    # Customer money (receivable) or supplier money (payable).
+    is_customer = models.BooleanField()
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="payments")
+    payment_date = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    amount_company = models.DecimalField(max_digits=18, decimal_places=2)
+    amount_unallocated = models.DecimalField(max_digits=18, decimal_places=2)
+    reference = models.CharField(max_length=200, blank=True, default="")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="payment", null=True, blank=True
+    )
+    statement_line = models.ForeignKey(
+        "accounting.BankStatementLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["company", "-payment_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "number"],
+                name="payment_unique_number",
+                violation_error_code="accounting.payment_duplicate_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_code="accounting.payment_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_unallocated__gte=0, amount_unallocated__lte=models.F("amount")),
+                name="payment_unallocated_within_amount",
+                violation_error_code="accounting.payment_unallocated_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "partner", "state"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Allocation(models.Model):
+    """Part of a payment, or of a credit note, set against an open document.
+
+    ``amount`` is in the documents' common currency. ``fx_entry`` is the realised exchange
+    difference posted when the payment's rate differs from the document's. Undoing an
+    allocation keeps the row (``undone_at``, reason) and reverses its FX entry.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    credit_note = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="applied_to"
+    )
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    # The amount in company currency at the document's rate and at the source's rate;
+    # their difference is the realised exchange gain or loss.
+    invoice_amount_company = models.DecimalField(max_digits=18, decimal_places=2)
+    source_amount_company = models.DecimalField(max_digits=18, decimal_places=2)
+    allocation_date = models.DateField()
+    fx_difference = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    fx_entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_reason = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["invoice", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_code="accounting.allocation_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment__isnull=False, credit_note__isnull=True)
+                | Q(payment__isnull=True, credit_note__isnull=False),
+                name="allocation_one_source",
+                violation_error_code="accounting.allocation_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.invoice_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None
+
+
+# --------------------------------------------------------------------------- bank statements
+
+
+class BankStatement(models.Model):
+    """A statement imported from the bank's own file (camt.053, MT940 or OFX)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="statements")
+    file_format = models.CharField(max_length=10)
+    statement_id = models.CharField(max_length=100)
+    account = models.CharField(max_length=64, blank=True, default="")
+    currency = models.CharField(max_length=3)
+    opening_balance = models.DecimalField(max_digits=18, decimal_places=2)
+    closing_balance = models.DecimalField(max_digits=18, decimal_places=2)
+    opening_date = models.DateField(null=True, blank=True)
+    closing_date = models.DateField(null=True, blank=True)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    file_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["company", "-closing_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "journal", "statement_id"],
+                name="bank_statement_unique_id",
+                violation_error_code="bank.duplicate_statement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement_id
+
+
+class StatementLineState(models.TextChoices):
+    OPEN = "open", "To reconcile"
+    RECONCILED = "reconciled", "Reconciled"
+
+
+class BankStatementLine(models.Model):
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveIntegerField()
+    booking_date = models.DateField()
+    value_date = models.DateField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reference = models.CharField(max_length=200, blank=True, default="")
+    counterparty_name = models.CharField(max_length=200, blank=True, default="")
+    counterparty_account = models.CharField(max_length=64, blank=True, default="")
+    description = models.CharField(max_length=500, blank=True, default="")
+    bank_reference = models.CharField(max_length=100, blank=True, default="")
+    line_hash = models.CharField(max_length=64)
+    state = models.CharField(
+        max_length=12, choices=StatementLineState.choices, default=StatementLineState.OPEN
+    )
+
+    class Meta:
+        ordering = ["statement", "sequence"]
+        indexes = [models.Index(fields=["company", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount} {self.reference}"
+
+
+class Reconciliation(models.Model):
+    """A statement line matched to open documents (through a payment) or to an account.
+
+    Its own audited record: undoing it reverses what it posted (never edits an entry)
+    and reopens the statement line.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    statement_line = models.ForeignKey(
+        BankStatementLine, on_delete=models.PROTECT, related_name="reconciliations"
+    )
+    rule = models.CharField(max_length=40)  # the rule of the accepted suggestion, or "manual"
+    explanation = models.CharField(max_length=300, blank=True, default="")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="reconciliations"
+    )
+    # The payment was made for this match (undo reverses it) or already existed (undo unlinks).
+    created_payment = models.BooleanField(default=False)
+    counter_entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_reason = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["company", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement_line"],
+                condition=Q(undone_at__isnull=True),
+                name="reconciliation_one_active_per_line",
+                violation_error_code="bank.line_already_reconciled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.pk} ({self.rule})"

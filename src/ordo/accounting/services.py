@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ordo.core.audit import record_audit, record_audit_bulk, snapshot
 from ordo.core.errors import (
+    Conflict,
     DuplicateRecord,
     InvalidInput,
     InvalidTransition,
@@ -467,6 +468,27 @@ def create_journal_entry(
 ) -> JournalEntry:
     """Draft a journal entry; every bad line is reported at once (422). Not yet numbered."""
     _require(actor, "accounting.entry.create", company)
+    return _create_entry(
+        actor=actor,
+        company=company,
+        journal_code=journal_code,
+        entry_date=entry_date,
+        lines=lines,
+        reference=reference,
+        label=label,
+    )
+
+
+def _create_entry(
+    *,
+    actor: User | None,
+    company: Company,
+    journal_code: str,
+    entry_date: dt.date,
+    lines: list[LineInput],
+    reference: str,
+    label: str,
+) -> JournalEntry:
     journal = _journal(company, journal_code)
     built = _build_lines(company, lines)
     entry = JournalEntry.objects.create(
@@ -669,8 +691,35 @@ def post_entry_now(
     label: str = "",
 ) -> JournalEntry:
     """Create and post an entry in one transaction (the way other apps write the ledger)."""
+    _require(actor, "accounting.entry.create", company)
     _require(actor, "accounting.entry.post", company)
-    entry = create_journal_entry(
+    return post_system_entry(
+        actor=actor,
+        company=company,
+        journal_code=journal_code,
+        entry_date=entry_date,
+        lines=lines,
+        reference=reference,
+        label=label,
+    )
+
+
+def post_system_entry(
+    *,
+    actor: User | None,
+    company: Company,
+    journal_code: str,
+    entry_date: dt.date,
+    lines: list[LineInput],
+    reference: str = "",
+    label: str = "",
+) -> JournalEntry:
+    """Create and post the entry a document posts (an invoice, a payment, an allocation).
+
+    For the accounting services only: the caller has already checked the document's own
+    permission; the period rules still apply to ``actor`` (soft-locked needs the right).
+    """
+    entry = _create_entry(
         actor=actor,
         company=company,
         journal_code=journal_code,
@@ -688,8 +737,23 @@ def reverse_journal_entry(
 ) -> JournalEntry:
     """Cancel a posted entry by a new posted entry with debit and credit swapped."""
     original = _lock_entry(actor, entry_id)
+    _require(actor, "accounting.entry.post", original.company)
+    return _reverse_locked(actor, original, reversal_date=reversal_date, reason=reason)
+
+
+def reverse_system_entry(
+    *, actor: User | None, entry_id: int, reversal_date: dt.date, reason: str
+) -> JournalEntry:
+    """Reverse the entry a document posted (for the accounting services, which checked the
+    document's own permission: undoing an allocation, a reconciliation, a payment)."""
+    original = _lock_entry(None, entry_id)
+    return _reverse_locked(actor, original, reversal_date=reversal_date, reason=reason)
+
+
+def _reverse_locked(
+    actor: User | None, original: JournalEntry, *, reversal_date: dt.date, reason: str
+) -> JournalEntry:
     company = original.company
-    _require(actor, "accounting.entry.post", company)
     if not (reason or "").strip():
         raise InvalidInput(
             "Give a reason for the reversal.", field="reason", code="accounting.reason_required"
@@ -984,6 +1048,7 @@ def update_tax(*, actor: User | None, tax_id: int, changes: dict) -> Tax:
     current = {field: getattr(tax, field) for field in TAX_FIELDS if field != "account"}
     current["account"] = tax.account.code
     values = _validated_tax(company, current | changes)
+    _refuse_frozen_change(tax, values)
     if values["code"] != tax.code:
         _refuse_duplicate_tax(company, values["code"], exclude=tax.pk)
     before = snapshot(tax)
@@ -999,6 +1064,29 @@ def update_tax(*, actor: User | None, tax_id: int, changes: dict) -> Tax:
         after=snapshot(tax),
     )
     return tax
+
+
+FROZEN_TAX_FIELDS = ("rate", "vat_category", "is_price_included", "kind")
+
+
+def _refuse_frozen_change(tax: Tax, values: dict) -> None:
+    """Once a posted document uses a tax, what it computed must never move: its rate,
+    category, price inclusion and kind are frozen (create a new tax instead)."""
+    changed = [f for f in FROZEN_TAX_FIELDS if values[f] != getattr(tax, f)]
+    if not changed:
+        return
+    used = (
+        tax.invoice_lines.exclude(invoice__state__in=["draft", "cancelled"])
+        .values_list("invoice__number", flat=True)
+        .first()
+    )
+    if used:
+        raise Conflict(
+            f"Tax {tax.code} is used by posted documents (e.g. {used}): its "
+            f"{', '.join(changed)} cannot change. Create a new tax and deactivate this one.",
+            code="accounting.tax_in_use",
+            details={"fields": changed, "document": used},
+        )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_params
+from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_of
 from ordo.core.errors import InvalidInput, NotFound, ValidationErrors
 from ordo.core.money import parse_decimal
 from ordo.governance.access import get_visible_company
@@ -163,16 +163,6 @@ def _supplier_price_out(price: SupplierPrice) -> dict[str, Any]:
     }
 
 
-def _page(qs, limit: int, offset: int, render) -> dict[str, Any]:
-    limit, offset = page_params(limit, offset)
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [render(x) for x in qs[offset : offset + limit]],
-    }
-
-
 def _optional_decimal(value: str | None, field: str) -> Decimal | None:
     if value is None or str(value).strip() == "":
         return None
@@ -221,7 +211,7 @@ def list_products(
     qs = selectors.list_products(
         actor_of(request), search=search, category=category, is_active=is_active
     )
-    return _page(qs, limit, offset, _product_out)
+    return page_of(qs, limit, offset, _product_out)
 
 
 @router.post("/products", response={201: ProductOut, **ERROR_RESPONSES})
@@ -267,7 +257,7 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatch)
 def list_units(
     request: HttpRequest, category: str | None = None, limit: int = 100, offset: int = 0
 ):
-    return _page(
+    return page_of(
         selectors.list_units(actor_of(request), category=category), limit, offset, _unit_out
     )
 
@@ -290,7 +280,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 
 @router.get("/units/categories", response={200: UnitCategoryPage, **ERROR_RESPONSES})
 def list_unit_categories(request: HttpRequest, limit: int = 100, offset: int = 0):
-    return _page(
+    return page_of(
         selectors.list_unit_categories(actor_of(request)),
         limit,
         offset,
@@ -337,7 +327,9 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
 
 @router.get("/product-categories", response={200: ProductCategoryPage, **ERROR_RESPONSES})
 def list_product_categories(request: HttpRequest, limit: int = 100, offset: int = 0):
-    return _page(selectors.list_product_categories(actor_of(request)), limit, offset, _category_out)
+    return page_of(
+        selectors.list_product_categories(actor_of(request)), limit, offset, _category_out
+    )
 
 
 @router.post("/product-categories", response={201: ProductCategoryOut, **ERROR_RESPONSES})
@@ -488,7 +480,7 @@ def list_price_lists(
     actor = actor_of(request)
     company_id = get_visible_company(actor, company).pk if company else None
     qs = selectors.list_price_lists(actor, company_id=company_id, is_active=is_active)
-    return _page(qs, limit, offset, _price_list_out)
+    return page_of(qs, limit, offset, _price_list_out)
 
 
 def _price_list_detail(actor, price_list_id: int) -> dict[str, Any]:
@@ -620,7 +612,7 @@ def list_customer_price_lists(
     actor = actor_of(request)
     found = get_visible_company(actor, company)
     qs = selectors.list_customer_price_lists(actor, found, search=search)
-    return _page(qs, limit, offset, lambda c: _customer_price_list_out(c, found))
+    return page_of(qs, limit, offset, lambda c: _customer_price_list_out(c, found))
 
 
 @router.put(
@@ -671,7 +663,7 @@ def list_supplier_prices(
     qs = selectors.list_supplier_prices(
         actor, company_id=company_id, product_id=product_id, supplier_id=supplier_id
     )
-    return _page(qs, limit, offset, _supplier_price_out)
+    return page_of(qs, limit, offset, _supplier_price_out)
 
 
 @router.post("/supplier-prices", response={201: SupplierPriceOut, **ERROR_RESPONSES})

@@ -40,3 +40,25 @@ def page_params(limit: int, offset: int) -> tuple[int, int]:
 def actor_of(request: HttpRequest):
     """The authenticated user (session or API token), set by the API's auth."""
     return request.auth if getattr(request, "auth", None) is not None else request.user
+
+
+def page_of(qs, limit: int, offset: int, render) -> dict[str, Any]:
+    """One page of a queryset as ``{count, limit, offset, items}`` (items rendered)."""
+    limit, offset = page_params(limit, offset)
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [render(x) for x in qs[offset : offset + limit]],
+    }
+
+
+def read_upload(file, limit: int) -> bytes:
+    """The bytes of an uploaded file, refused (422 naming both sizes) above ``limit``."""
+    if file.size > limit:
+        raise InvalidInput(
+            f"The file is {file.size} bytes; the limit is {limit} bytes.",
+            field="file",
+            code="file.too_large",
+        )
+    return file.read()

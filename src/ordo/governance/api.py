@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_params
+from ordo.core.apiutils import ERROR_RESPONSES, actor_of, page_of
 from ordo.core.errors import InvalidInput
 from ordo.core.models import AuditEntry
 
@@ -80,16 +80,6 @@ def _audit_out(e: AuditEntry) -> dict:
     }
 
 
-def _page(qs, limit: int, offset: int, convert) -> dict:
-    limit, offset = page_params(limit, offset)
-    return {
-        "count": qs.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [convert(obj) for obj in qs[offset : offset + limit]],
-    }
-
-
 # --- approvals --------------------------------------------------------------------------
 
 
@@ -119,7 +109,7 @@ def list_approvals(
         qs = selectors.list_approval_requests(
             actor, status=None if status == "all" else status, company=company_obj
         )
-    return _page(qs, limit, offset, _approval_out)
+    return page_of(qs, limit, offset, _approval_out)
 
 
 @router.get("/approvals/{request_id}", response={200: ApprovalOut, **ERROR_RESPONSES})
@@ -157,7 +147,7 @@ def list_policies(
     qs = selectors.list_approval_policies(actor, company=company_obj)
     if active is not None:
         qs = qs.filter(is_active=active)
-    return _page(qs, limit, offset, _policy_out)
+    return page_of(qs, limit, offset, _policy_out)
 
 
 @router.post("/approval-policies", response={201: PolicyOut, **ERROR_RESPONSES})
@@ -257,7 +247,7 @@ def list_audit(
             date_to=date_to,
         ),
     )
-    return _page(qs, limit, offset, _audit_out)
+    return page_of(qs, limit, offset, _audit_out)
 
 
 # --- me ---------------------------------------------------------------------------------

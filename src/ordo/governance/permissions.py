@@ -30,6 +30,13 @@ PERMISSIONS: dict[str, str] = {
     "accounting.entry.post": "Post and reverse journal entries",
     "accounting.period.post_soft_locked": "Post into a soft-locked period",
     "accounting.period.lock": "Soft-lock, hard-lock and reopen periods",
+    "accounting.invoice.view": "See invoices, bills, credit notes and payments",
+    "accounting.invoice.manage": "Draft, change and cancel customer invoices and credit notes",
+    "accounting.bill.manage": "Draft, change, cancel and import supplier bills",
+    "accounting.invoice.post": "Post invoices, bills and credit notes",
+    "accounting.payment.manage": "Register, allocate and unallocate payments",
+    "accounting.bank.manage": "Import bank statements and reconcile them",
+    "accounting.report.view": "Run the financial reports",
 }
 
 LEDGER = [
@@ -39,14 +46,27 @@ LEDGER = [
     "accounting.entry.post",
     "accounting.period.post_soft_locked",
     "accounting.period.lock",
+    "accounting.invoice.view",
+    "accounting.invoice.manage",
+    "accounting.bill.manage",
+    "accounting.invoice.post",
+    "accounting.payment.manage",
+    "accounting.bank.manage",
+    "accounting.report.view",
 ]
 
 VIEW = ["partners.partner.view", "catalog.product.view"]
 
 ROLES: dict[str, tuple[str, list[str]]] = {
     "admin": ("Administrator", list(PERMISSIONS)),
-    "sales_rep": ("Sales representative", [*VIEW, "partners.customer.manage"]),
-    "customer_service": ("Customer service", [*VIEW, "partners.customer.manage"]),
+    "sales_rep": (
+        "Sales representative",
+        [*VIEW, "partners.customer.manage", "accounting.invoice.view"],
+    ),
+    "customer_service": (
+        "Customer service",
+        [*VIEW, "partners.customer.manage", "accounting.invoice.view"],
+    ),
     "credit_controller": (
         "Credit controller",
         [
@@ -54,10 +74,20 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "partners.credit.manage",
             "partners.payment_term.manage",
             "governance.approval.decide",
+            "accounting.invoice.view",
+            "accounting.report.view",
         ],
     ),
     "warehouse_operator": ("Warehouse operator", [*VIEW]),
-    "buyer": ("Buyer", [*VIEW, "partners.supplier.manage", "catalog.supplier_price.manage"]),
+    "buyer": (
+        "Buyer",
+        [
+            *VIEW,
+            "partners.supplier.manage",
+            "catalog.supplier_price.manage",
+            "accounting.invoice.view",
+        ],
+    ),
     "accountant": (
         "Accountant",
         [*VIEW, "partners.payment_term.manage", "partners.credit.manage", *LEDGER],
@@ -85,9 +115,20 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "governance.audit.view",
             "catalog.price.manage",
             "accounting.ledger.view",
+            "accounting.invoice.view",
+            "accounting.report.view",
         ],
     ),
-    "auditor": ("Auditor", [*VIEW, "governance.audit.view", "accounting.ledger.view"]),
+    "auditor": (
+        "Auditor",
+        [
+            *VIEW,
+            "governance.audit.view",
+            "accounting.ledger.view",
+            "accounting.invoice.view",
+            "accounting.report.view",
+        ],
+    ),
 }
 
 ROLE_CODES = list(ROLES)

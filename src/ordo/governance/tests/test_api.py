@@ -347,7 +347,9 @@ def test_me_lists_companies_roles_and_permissions(personas, client_for):
             "name": "Ordo Distribution Belgium NV",
             "roles": ["auditor"],
             "permissions": [
+                "accounting.invoice.view",
                 "accounting.ledger.view",
+                "accounting.report.view",
                 "catalog.product.view",
                 "governance.audit.view",
                 "partners.partner.view",
