@@ -35,6 +35,23 @@ def test_the_demo_loads_the_regional_distributor_and_a_second_run_writes_nothing
     # Everything went through the services: each record has its audit row.
     assert AuditEntry.objects.filter(action="catalog.product.imported").count() == 194
     assert AuditEntry.objects.filter(action="partners.partner.created").count() == 48
+    # The books: six invoices and two bills per company, paid in part, and a statement
+    # of four lines waiting in the workbench with three suggestions.
+    from ordo.accounting import banking
+    from ordo.accounting.models import BankStatement, Invoice, Payment
+
+    assert Invoice.objects.filter(kind="customer_invoice", state="paid").count() == 2
+    assert Invoice.objects.filter(kind="customer_invoice").count() == 12
+    assert Invoice.objects.filter(kind="supplier_bill").count() == 4
+    assert Payment.objects.count() == 6
+    accountant = User.objects.get(username="accountant")
+    for statement in BankStatement.objects.all():
+        found = banking.suggestions_for(accountant, statement.pk)
+        assert [s.suggestion.rule for s in found] == [
+            "reference_amount",
+            "partner_amount",
+            "reference_amount",
+        ]
     audit_rows = AuditEntry.objects.count()
 
     call_command("demo", stdout=StringIO())

@@ -408,6 +408,22 @@ def reconcile_with_documents(
     settled = sum((a.amount for a in allocations), Decimal(0))
     bank = abs(line.amount)
     writeoff = bank - settled if money_in else settled - bank
+    tolerance = max(
+        matching.MatchSettings().tolerance_absolute,
+        settled * matching.MatchSettings().tolerance_percent / 100,
+    )
+    residuals = {invoice.pk: invoice.amount_residual for invoice in invoices}
+    # An allocation above its document's open amount is refused by the payment, by name.
+    fits = all(a.amount <= residuals[a.invoice_id] for a in allocations)
+    if fits and writeoff and not writeoff_account_code and abs(writeoff) > tolerance:
+        raise InvalidInput(
+            f"The line is {bank} {line.currency} and the allocations {settled} "
+            f"{line.currency}: the difference {abs(writeoff)} is above the write-off "
+            f"tolerance of {tolerance.quantize(Decimal('0.01'))}. Allocate the line's amount, "
+            "or choose a write-off account.",
+            field="allocations",
+            code="bank.difference_above_tolerance",
+        )
     payment = register_payment(
         actor=actor,
         company=line.company,

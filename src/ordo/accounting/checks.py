@@ -22,6 +22,9 @@ from .models import (
     PaymentState,
 )
 
+HALF_CENT = Decimal("0.005")
+CENT = Decimal("0.01")
+
 
 def posted_entries_balance() -> list[str]:
     """Every posted journal entry balances per company and currency."""
@@ -29,7 +32,9 @@ def posted_entries_balance() -> list[str]:
         JournalLine.objects.filter(entry__state=EntryState.POSTED)
         .values("entry_id", "entry__company__code", "entry__number", "entry__currency")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
-        .exclude(debit=F("credit"))
+        .annotate(difference=F("debit") - F("credit"))
+        # SQLite adds decimals as binary floats: half a cent is the smallest real difference.
+        .filter(Q(difference__gte=HALF_CENT) | Q(difference__lte=-HALF_CENT))
         .order_by("entry_id")
     )
     problems = []
@@ -57,7 +62,12 @@ def posted_entries_are_numbered() -> list[str]:
 
 def _sums(qs, key: str, column: str) -> dict[tuple, Decimal]:
     rows = qs.values("company_id", key).annotate(total=Sum(column))
-    return {(row["company_id"], row[key]): row["total"] or Decimal(0) for row in rows}
+    return {(row["company_id"], row[key]): _cents(row["total"]) for row in rows}
+
+
+def _cents(value) -> Decimal:
+    """A summed amount to the cent (SQLite sums decimals as floats)."""
+    return Decimal(value or 0).quantize(CENT)
 
 
 def _open_items_by_company() -> dict[int, dict[str, Decimal]]:
@@ -73,14 +83,15 @@ def _open_items_by_company() -> dict[int, dict[str, Decimal]]:
     )
     payments = Payment.objects.filter(state=PaymentState.POSTED)
     paid = {
-        (row["company_id"], row["direction"], row["is_customer"]): row["total"] or Decimal(0)
+        (row["company_id"], row["direction"], row["is_customer"]): _cents(row["total"])
         for row in payments.values("company_id", "direction", "is_customer").annotate(
             total=Sum("amount_company")
         )
     }
     used = {
-        (row["company_id"], row["payment__direction"], row["payment__is_customer"]): row["total"]
-        or Decimal(0)
+        (row["company_id"], row["payment__direction"], row["payment__is_customer"]): _cents(
+            row["total"]
+        )
         for row in active.filter(payment__isnull=False)
         .values("company_id", "payment__direction", "payment__is_customer")
         .annotate(total=Sum("source_amount_company"))
@@ -117,7 +128,7 @@ def control_accounts_match_open_items() -> list[str]:
     ledger = {
         (row["entry__company_id"], row["account__role"]): (
             row["entry__company__code"],
-            (row["debit"] or 0) - (row["credit"] or 0),
+            _cents(row["debit"]) - _cents(row["credit"]),
         )
         for row in JournalLine.objects.filter(
             entry__state=EntryState.POSTED,

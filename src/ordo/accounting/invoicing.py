@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from ordo.catalog.models import Product
@@ -45,7 +44,7 @@ from .models import (
     Journal,
     Tax,
 )
-from .selectors import exchange_rate_on, tax_rounding_of
+from .selectors import credited_quantities, exchange_rate_on, tax_rounding_of
 from .services import LineInput, _raise_all, post_system_entry
 
 HUNDRED = Decimal(100)
@@ -830,16 +829,6 @@ def _plain(value: object) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def _credited_quantities(invoice: Invoice) -> dict[int, Decimal]:
-    rows = (
-        InvoiceLine.objects.filter(credited_line__invoice=invoice)
-        .exclude(invoice__state=InvoiceState.CANCELLED)
-        .values("credited_line_id")
-        .annotate(total=Sum("quantity"))
-    )
-    return {row["credited_line_id"]: row["total"] for row in rows}
-
-
 @transaction.atomic
 def create_credit_note(
     *,
@@ -883,7 +872,7 @@ def create_credit_note(
             "Give a reason for the credit note.", field="reason", code="accounting.reason_required"
         )
     originals = {line.pk: line for line in invoice.lines.select_related("tax", "account")}
-    credited = _credited_quantities(invoice)
+    credited = credited_quantities(invoice)
     wanted = lines if lines is not None else [CreditLineInput(pk) for pk in originals]
     errors: list[InvalidInput] = []
     new_lines: list[InvoiceLine] = []

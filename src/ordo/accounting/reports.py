@@ -772,7 +772,8 @@ def _aged(actor: User, company: Company, *, as_of: dt.date, customer: bool) -> A
         amounts = buckets[partner_id]
         if any(amounts):
             rows.append(AgedRow(partner_id, code, name, *amounts, sum(amounts, ZERO)))
-    totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(5)]
+    zero = quantize_money(ZERO, currency)
+    totals = [sum((r.buckets[i] for r in rows), zero) for i in range(5)]
     return AgedBalance(
         company_code=company.code,
         company_name=company.name,
@@ -780,7 +781,7 @@ def _aged(actor: User, company: Company, *, as_of: dt.date, customer: bool) -> A
         as_of=as_of,
         kind="receivables" if customer else "payables",
         partners=tuple(rows),
-        totals=AgedRow(None, "", "Total", *totals, sum(totals, ZERO)),
+        totals=AgedRow(None, "", "Total", *totals, sum(totals, zero)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from ordo.core.models import Company, User
 from ordo.governance.access import require, visible_company_ids
@@ -16,6 +16,7 @@ from .errors import (
     InvoiceNotFound,
     JournalEntryNotFound,
     PaymentNotFound,
+    StatementLineNotFound,
     StatementNotFound,
     TaxNotFound,
 )
@@ -24,9 +25,12 @@ from .models import (
     AccountingSettings,
     Allocation,
     BankStatement,
+    BankStatementLine,
     ExchangeRate,
     Invoice,
     InvoiceKind,
+    InvoiceLine,
+    InvoiceState,
     Journal,
     JournalEntry,
     Payment,
@@ -223,6 +227,17 @@ def get_invoice(actor: User, invoice_id: int) -> Invoice:
     return invoice
 
 
+def credited_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """Per line of ``invoice``, the quantity already credited (cancelled credit notes aside)."""
+    rows = (
+        InvoiceLine.objects.filter(credited_line__invoice=invoice)
+        .exclude(invoice__state=InvoiceState.CANCELLED)
+        .values("credited_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["credited_line_id"]: row["total"] for row in rows}
+
+
 def allocations_of_invoice(invoice: Invoice) -> QuerySet[Allocation]:
     """Payments and credit notes set against a document, or that it was set against."""
     return (
@@ -411,6 +426,19 @@ def get_statement(actor: User, statement_id: int) -> BankStatement:
         raise StatementNotFound(f"Bank statement {statement_id} not found.")
     require(actor, "accounting.bank.manage", statement.company)
     return statement
+
+
+def get_statement_line(actor: User, line_id: int) -> BankStatementLine:
+    """One line of a statement the user may reconcile (another company's → 404)."""
+    line = (
+        BankStatementLine.objects.select_related("statement__journal", "statement__company")
+        .filter(pk=line_id, company_id__in=visible_company_ids(actor))
+        .first()
+    )
+    if line is None:
+        raise StatementLineNotFound(f"Statement line {line_id} not found.")
+    require(actor, "accounting.bank.manage", line.company_id)
+    return line
 
 
 def list_reconciliations(

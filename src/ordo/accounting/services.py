@@ -268,7 +268,8 @@ def create_fiscal_year(
 
 @transaction.atomic
 def set_period_state(*, actor: User | None, period_id: int, state: str, reason: str) -> Period:
-    """Soft-lock, hard-lock or reopen a period (a hard lock is final)."""
+    """Soft-lock, hard-lock or reopen a period (a hard lock is final); a reason is required
+    and kept in the audit trail (422 without one)."""
     qs = Period.objects.select_for_update().filter(pk=period_id)
     if actor is not None:
         qs = qs.filter(company_id__in=visible_company_ids(actor))
@@ -282,6 +283,12 @@ def set_period_state(*, actor: User | None, period_id: int, state: str, reason: 
             f"Unknown period state {state!r}: use one of {', '.join(PeriodState.values)}.",
             field="state",
             code="accounting.period_state_unknown",
+        )
+    if not (reason or "").strip():
+        raise InvalidInput(
+            f"Give a reason for changing period {period.name} of {company.code}.",
+            field="reason",
+            code="accounting.reason_required",
         )
     ensure_transition(
         current=period.state,

@@ -38,6 +38,7 @@ from ordo.partners import services as partners
 from ordo.partners.models import CustomerGroup, Partner, PartnerCompanySettings, PaymentTerm
 
 from . import data
+from .accounting import load_books
 from .identifiers import gln, gtin13, gtin14, vat_number
 
 COUNTRIES = ["BE", "NL", "DE"]
@@ -119,6 +120,7 @@ class DemoLoader:
         self.price_lists()
         self.supplier_prices()
         self.policies()
+        load_books(self.admin, self.say)
         self.say(
             "Demo ready: log in at http://127.0.0.1:8000 as any demo user, password "
             f"'{data.DEMO_PASSWORD}' (see README.md)."

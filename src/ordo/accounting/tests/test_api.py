@@ -108,8 +108,13 @@ def test_a_period_is_locked_and_unlocked(api, company_be):
     )
     assert (response.status_code, response.json()["state"]) == (200, "soft_locked")
     response = api.post(url, {"state": "hard_locked"}, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (422, "accounting.reason_required")
+    assert response.json()["message"] == "Give a reason for changing period 2026-03 of ORDO-BE."
+    response = api.post(
+        url, {"state": "hard_locked", "reason": "VAT filed"}, content_type="application/json"
+    )
     assert (response.status_code, response.json()["state"]) == (200, "hard_locked")
-    response = api.post(url, {"state": "open"}, content_type="application/json")
+    response = api.post(url, {"state": "open", "reason": "oops"}, content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == "state.invalid_transition"
 

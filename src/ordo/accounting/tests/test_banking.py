@@ -298,3 +298,28 @@ def test_the_statement_and_reconciliation_api(books, client_for):
     bad = SimpleUploadedFile("bad.xml", b"<Document>")
     response = client.post("/api/v1/bank-statements", {"company": "ORDO-BE", "file": bad})
     assert response.status_code == 422
+
+
+def test_a_large_difference_needs_a_write_off_account(april):
+    books, statement, first, _ = april
+    line = statement.lines.get(sequence=2)  # 50.00
+    error = _error(
+        lambda: banking.reconcile_with_documents(
+            actor=books.accountant,
+            line_id=line.pk,
+            allocations=[AllocationInput(first.pk, D("57.00"))],
+        )
+    )
+    assert (error.status, error.code) == (422, "bank.difference_above_tolerance")
+    assert error.message == (
+        "The line is 50.00 EUR and the allocations 57.00 EUR: the difference 7.00 is above "
+        "the write-off tolerance of 1.00. Allocate the line's amount, or choose a write-off "
+        "account."
+    )
+    banking.reconcile_with_documents(
+        actor=books.accountant,
+        line_id=line.pk,
+        allocations=[AllocationInput(first.pk, D("57.00"))],
+        writeoff_account_code="6570",
+    )
+    assert _balance(books.company, "6570") == D("7.00")
