@@ -177,4 +177,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The mt-940 parser logs a tag it cannot read at ERROR before Ordo reports it to the
+    # user as a 422 naming the line; the log line would only be noise.
+    "loggers": {"mt940": {"level": "CRITICAL"}},
 }

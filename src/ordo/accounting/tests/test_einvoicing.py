@@ -215,3 +215,37 @@ def test_a_rate_without_a_purchase_tax_is_named(books):
     first = error.details["errors"][0]["message"]
     assert first == "Line 1: no active purchase tax in ORDO-BE for VAT category S at 6 %."
     assert not Invoice.objects.exists()
+
+
+def test_the_peppol_sample_imports_with_its_charge_as_a_line(books):
+    from ordo.accounting import services
+
+    data = _sample("peppol-bis3-base-example.xml")
+    Company.objects.filter(pk=books.company.pk).update(vat_number="SE4598375937")
+    books.company.refresh_from_db()
+    services.create_tax(
+        actor=books.accountant,
+        company=books.company,
+        code="VAT25-P",
+        name="VAT 25 % (purchases)",
+        kind="purchase",
+        rate="25",
+        vat_category="S",
+        account="4100",
+    )
+    Partner.objects.create(
+        code="S-SUPOFF", name="SupplierOfficialName Ltd", is_supplier=True, vat_number="GB1232434"
+    )
+    bill = einvoicing.import_bill_from_ubl(
+        actor=books.accountant, company=books.company, data=data, filename="base-example.xml"
+    )
+    assert (bill.amount_untaxed, bill.amount_tax, bill.amount_total) == (
+        D("1325.00"),
+        D("331.25"),
+        D("1656.25"),
+    )
+    assert [(line.description, line.quantity, line.unit_price) for line in bill.lines.all()] == [
+        ("item name", D("7"), D("400")),
+        ("item name 2", D("3"), D("-500")),  # the sample's −3 × 500: a positive quantity here
+        ("Charge: Insurance", D("1"), D("25")),
+    ]
