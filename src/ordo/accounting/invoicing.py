@@ -359,15 +359,26 @@ def _compute(
     return result, {line.tax.pk: line.tax for line in lines}
 
 
+def _line_figures(line: InvoiceLine) -> tuple:
+    return (line.net_amount, line.tax_amount, line.tax_rate, line.vat_category)
+
+
 def _write_lines(invoice: Invoice, lines: list[InvoiceLine]) -> None:
     """Write the document's lines (new ones replace the old; saved ones are recomputed in
-    place), its tax breakdown and its totals."""
+    place, and only those whose amounts or rate moved are written), its tax breakdown and
+    its totals."""
+    saved = all(line.pk is not None for line in lines)
+    before = [_line_figures(line) for line in lines] if saved else []
     result, tax_objects = _compute(invoice.company, invoice.currency, lines, invoice.tax_rounding)
     InvoiceTax.objects.filter(invoice=invoice).delete()
-    if all(line.pk is not None for line in lines):
-        InvoiceLine.objects.bulk_update(
-            lines, ["net_amount", "tax_amount", "tax_rate", "vat_category"], batch_size=500
-        )
+    if saved:
+        changed = [
+            line for line, old in zip(lines, before, strict=True) if _line_figures(line) != old
+        ]
+        if changed:
+            InvoiceLine.objects.bulk_update(
+                changed, ["net_amount", "tax_amount", "tax_rate", "vat_category"], batch_size=500
+            )
     else:
         InvoiceLine.objects.filter(invoice=invoice).delete()
         for line in lines:

@@ -343,3 +343,17 @@ def test_invoice_of_another_company_is_not_found(books, company_nl, make_user):
     error = _error(lambda: invoicing.post_invoice(actor=outsider, invoice_id=draft.pk))
     assert (error.status, error.code) == (404, "accounting.invoice_not_found")
     assert Invoice.objects.get(pk=draft.pk).state == InvoiceState.DRAFT
+
+
+def test_posting_applies_the_tax_rate_of_the_day_not_the_drafts(books):
+    draft = _draft(
+        books, lines=_lines(("Wrap", "1", "100.00", "VAT21"), ("Tape", "1", "10.00", "VAT6"))
+    )
+    tax = books.company.taxes.get(code="VAT21")
+    services.update_tax(actor=books.accountant, tax_id=tax.pk, changes={"rate": "20"})
+    invoice = invoicing.post_invoice(actor=books.accountant, invoice_id=draft.pk)
+    assert [(line.tax_rate, line.tax_amount) for line in invoice.lines.order_by("sequence")] == [
+        (D("20.0000"), D("20.00")),
+        (D("6.0000"), D("0.60")),
+    ]
+    assert (invoice.amount_tax, invoice.amount_total) == (D("20.60"), D("130.60"))
