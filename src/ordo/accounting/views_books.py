@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -145,6 +146,8 @@ def _render_entry(
             "difference": money(abs(debit - credit), currency),
             "reversals": reversals,
             "can_post": can_post and entry.state == EntryState.DRAFT,
+            "can_edit": entry.state == EntryState.DRAFT
+            and has_permission(request.user, ENTRY_CREATE, entry.company),
             "can_reverse": can_post and entry.state == EntryState.POSTED and not reversals,
             "reverse_form": reverse_form or ReverseEntryForm(initial={"reversal_date": _today()}),
             "error": error,
@@ -293,6 +296,45 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     company = request.company
     if company is None:
         return _no_company()
+    return _entry_form(request, company, entry=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft's date, texts and lines ("Save draft"), or change and post it in one
+    transaction ("Save and post"). A posted entry is never edited: back to its page."""
+    try:
+        entry = selectors.get_entry(request.user, pk)
+    except DomainError as exc:
+        return _denied(exc)
+    if entry.state != EntryState.DRAFT:
+        messages.error(request, f"Journal entry {entry.number} is posted: reverse it instead.")
+        return redirect("accounting:entry_detail", pk=entry.pk)
+    return _entry_form(request, entry.company, entry=entry)
+
+
+def _entry_initial(entry: JournalEntry | None) -> dict:
+    if entry is None:
+        return {"entry_date": _today()}
+    initial = {
+        "journal": entry.journal.code,
+        "entry_date": entry.entry_date,
+        "reference": entry.reference,
+        "label": entry.label,
+    }
+    for i, line in enumerate(entry.lines.select_related("account", "partner").order_by("id")):
+        initial |= {
+            f"line{i}_account": line.account.code,
+            f"line{i}_partner": line.partner.code if line.partner_id else "",
+            f"line{i}_label": line.label,
+            f"line{i}_debit": f"{line.debit:f}" if line.debit else "",
+            f"line{i}_credit": f"{line.credit:f}" if line.credit else "",
+        }
+    return initial
+
+
+def _entry_form(request: HttpRequest, company, *, entry: JournalEntry | None) -> HttpResponse:
     if not has_permission(request.user, ENTRY_CREATE, company):
         return HttpResponseForbidden(
             f"{request.user.username} may not draft journal entries in {company.code}."
@@ -315,42 +357,59 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         journal_choices=journals,
         account_choices=accounts,
-        initial={"entry_date": _today()},
+        initial=_entry_initial(entry),
     )
+    if entry is not None:
+        form.fields["journal"].disabled = True  # an entry stays in its journal
     post_now = request.POST.get("action") == "post"
     status = 200
     if request.method == "POST":
         rows: list[int] = []
 
         def save(data: dict) -> JournalEntry:
-            create = services.post_entry_now if post_now else services.create_journal_entry
-            return create(
-                actor=request.user,
-                company=company,
-                journal_code=data["journal"],
-                entry_date=data["entry_date"],
-                lines=_entry_lines(request, data, rows),
-                reference=data["reference"],
-                label=data["label"],
-            )
+            lines = _entry_lines(request, data, rows)
+            if entry is None:
+                create = services.post_entry_now if post_now else services.create_journal_entry
+                return create(
+                    actor=request.user,
+                    company=company,
+                    journal_code=data["journal"],
+                    entry_date=data["entry_date"],
+                    lines=lines,
+                    reference=data["reference"],
+                    label=data["label"],
+                )
+            with transaction.atomic():
+                saved = services.update_journal_entry(
+                    actor=request.user,
+                    entry_id=entry.pk,
+                    entry_date=data["entry_date"],
+                    lines=lines,
+                    reference=data["reference"],
+                    label=data["label"],
+                )
+                if post_now:
+                    saved = services.post_journal_entry(actor=request.user, entry_id=entry.pk)
+                return saved
 
         try:
-            entry, status = submit(
+            saved, status = submit(
                 form, save, field_map=_line_field(rows), propagate=(PermissionDenied,)
             )
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         if status == 200:
             if post_now:
-                messages.success(request, f"Journal entry {entry.number} posted.")
+                messages.success(request, f"Journal entry {saved.number} posted.")
             else:
-                messages.success(request, f"Draft entry {entry.pk} saved.")
-            return redirect("accounting:entry_detail", pk=entry.pk)
+                messages.success(request, f"Draft entry {saved.pk} saved.")
+            return redirect("accounting:entry_detail", pk=saved.pk)
     return render(
         request,
         "accounting/books/entry_form.html",
         {
             "form": form,
+            "entry": entry,
             "company": company,
             "partners": partners,
             "can_post": has_permission(request.user, ENTRY_POST, company),
@@ -890,6 +949,7 @@ urlpatterns = [
     path("entries/", entry_list, name="entry_list"),
     path("entries/new/", entry_create, name="entry_create"),
     path("entries/<int:pk>/", entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/edit/", entry_edit, name="entry_edit"),
     path("entries/<int:pk>/post/", entry_post, name="entry_post"),
     path("entries/<int:pk>/reverse/", entry_reverse, name="entry_reverse"),
     path("periods/", period_list, name="period_list"),

@@ -198,6 +198,51 @@ def test_save_and_post_posts_at_once(ledger, client_for):
     assert "Journal entry MISC/2026-00001 posted." in _text(response)
 
 
+def test_a_draft_is_edited_and_its_lines_replaced(ledger, client_for):
+    client = client_for(ledger)
+    client.post(reverse("accounting:entry_create"), _entry_form(**RENT))
+    entry = JournalEntry.objects.get()
+    page = client.get(reverse("accounting:entry_edit", args=[entry.pk]))
+    assert page.status_code == 200
+    assert f"Edit draft entry {entry.pk}" in _text(page)
+    assert 'value="100.00"' in page.content.decode()  # the draft's lines are filled in
+    changed = _entry_form(**(RENT | {"line0_debit": "120.00", "line1_credit": "120.00"}))
+    response = client.post(reverse("accounting:entry_edit", args=[entry.pk]), changed, follow=True)
+    assert f"Draft entry {entry.pk} saved." in _text(response)
+    assert sorted(entry.lines.values_list("debit", "credit")) == [
+        (D("0.00"), D("120.00")),
+        (D("120.00"), D("0.00")),
+    ]
+    assert AuditEntry.objects.filter(action="accounting.entry.updated").count() == 1
+
+
+def test_an_edit_that_posts_unbalanced_keeps_the_draft_as_it_was(ledger, client_for):
+    client = client_for(ledger)
+    client.post(reverse("accounting:entry_create"), _entry_form(**RENT))
+    entry = JournalEntry.objects.get()
+    bad = _entry_form(**(RENT | {"line1_credit": "90.00"}), action="post")
+    response = client.post(reverse("accounting:entry_edit", args=[entry.pk]), bad)
+    assert response.status_code == 422
+    assert UNBALANCED in _text(response)
+    entry.refresh_from_db()
+    assert entry.state == "draft"
+    assert sorted(entry.lines.values_list("debit", "credit")) == [
+        (D("0.00"), D("100.00")),
+        (D("100.00"), D("0.00")),
+    ]
+
+
+def test_a_posted_entry_is_not_edited(ledger, client_for):
+    client = client_for(ledger)
+    client.post(reverse("accounting:entry_create"), _entry_form(**RENT, action="post"))
+    entry = JournalEntry.objects.get()
+    response = client.get(reverse("accounting:entry_edit", args=[entry.pk]), follow=True)
+    assert "Journal entry MISC/2026-00001 is posted: reverse it instead." in _text(response)
+    detail = client.get(reverse("accounting:entry_detail", args=[entry.pk])).content
+    links = lxml_html.fromstring(detail).xpath('//a[contains(@class, "button")]/text()')
+    assert "Edit" not in [text.strip() for text in links]
+
+
 def test_posting_an_unbalanced_draft_shows_the_difference(ledger, draft, client_for):
     entry = draft(other="90.00")
     response = client_for(ledger).post(reverse("accounting:entry_post", args=[entry.pk]))
