@@ -30,7 +30,8 @@ class EntryFilterForm(forms.Form):
 
 
 class JournalEntryForm(forms.Form):
-    """A draft journal entry: header and up to ``ENTRY_LINE_ROWS`` lines (empty rows skipped)."""
+    """A draft journal entry: header and ``rows`` lines (at least ``ENTRY_LINE_ROWS``; a draft
+    with more lines gets a row for each, so editing never drops one). Empty rows skipped."""
 
     journal = forms.ChoiceField(choices=())
     entry_date = forms.DateField(label="Date", widget=DATE_INPUT)
@@ -42,11 +43,13 @@ class JournalEntryForm(forms.Form):
         *args,
         journal_choices: list[tuple[str, str]],
         account_choices: list[tuple[str, str]],
+        rows: int = ENTRY_LINE_ROWS,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.rows = max(rows, ENTRY_LINE_ROWS)
         self.fields["journal"].choices = [("", "—"), *journal_choices]
-        for i in range(ENTRY_LINE_ROWS):
+        for i in range(self.rows):
             self.fields[f"line{i}_account"] = forms.ChoiceField(
                 required=False,
                 label="Account",
@@ -69,7 +72,7 @@ class JournalEntryForm(forms.Form):
     def line_rows(self) -> list[dict]:
         """Bound fields per row for the template: number, account … credit, fields, has_errors."""
         rows = []
-        for i in range(ENTRY_LINE_ROWS):
+        for i in range(self.rows):
             row = {"number": i + 1}
             for name in LINE_FIELDS:
                 row[name] = self[f"line{i}_{name}"]

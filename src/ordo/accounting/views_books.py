@@ -32,7 +32,6 @@ from ordo.partners import selectors as partner_selectors
 
 from . import closing, reports, selectors, services
 from .forms_books import (
-    ENTRY_LINE_ROWS,
     EntryFilterForm,
     FiscalYearForm,
     JournalEntryForm,
@@ -232,7 +231,8 @@ def _entry_lines(request: HttpRequest, data: dict, rows: list[int]) -> list[serv
 
     Every row problem is reported at once, on the row's own field."""
     lines, errors = [], []
-    for i in range(ENTRY_LINE_ROWS):
+    count = sum(1 for key in data if key.startswith("line") and key.endswith("_account"))
+    for i in range(count):
         values = {
             name: (data.get(f"line{i}_{name}") or "").strip()
             for name in ("account", "partner", "label", "debit", "credit")
@@ -353,11 +353,13 @@ def _entry_form(request: HttpRequest, company, *, entry: JournalEntry | None) ->
         )
     except DomainError as exc:
         return _denied(exc)
+    existing = entry.lines.count() if entry is not None else 0
     form = JournalEntryForm(
         request.POST or None,
         journal_choices=journals,
         account_choices=accounts,
         initial=_entry_initial(entry),
+        rows=existing + 2,
     )
     if entry is not None:
         form.fields["journal"].disabled = True  # an entry stays in its journal

@@ -16,7 +16,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from ordo.accounting import invoicing, services, views_books
+from ordo.accounting import forms_books, invoicing, services, views_books
 from ordo.accounting.invoicing import InvoiceLineInput
 from ordo.accounting.models import JournalEntry, Period
 from ordo.accounting.services import LineInput
@@ -98,7 +98,7 @@ def _entry_form(**lines) -> dict:
         "label": "Rent accrual",
         "action": "draft",
     }
-    for i in range(views_books.ENTRY_LINE_ROWS):
+    for i in range(forms_books.ENTRY_LINE_ROWS):
         for name in ("account", "partner", "label", "debit", "credit"):
             data[f"line{i}_{name}"] = ""
     data.update(lines)
@@ -799,3 +799,23 @@ def test_reports_show_only_the_current_company(year, company_nl, make_user, clie
     assert response.status_code == 200
     assert _rows(response) == [["", "Total", "", "0.00", "0.00", "0.00", "0.00"]]
     assert "ORDO-NL" in _text(response)
+
+
+def test_a_draft_with_more_lines_than_the_form_keeps_them_all(ledger, company_be, client_for):
+    lines = [LineInput(account_code="6110", debit=D("10.00"), label=f"Part {n}") for n in range(11)]
+    lines.append(LineInput(account_code="5500", credit=D("110.00")))
+    entry = services.create_journal_entry(
+        actor=ledger, company=company_be, journal_code="MISC", entry_date=MARCH_15, lines=lines
+    )
+    client = client_for(ledger)
+    page = client.get(reverse("accounting:entry_edit", args=[entry.pk]))
+    data = {
+        field.name: field.value or ""
+        for field in lxml_html.fromstring(page.content).xpath("//input | //select")
+        if field.name and field.name != "csrfmiddlewaretoken"
+    }
+    data |= {"action": "draft", "label": "Split rent"}
+    response = client.post(reverse("accounting:entry_edit", args=[entry.pk]), data)
+    assert response.status_code == 302, _text(response)
+    entry.refresh_from_db()
+    assert (entry.label, entry.lines.count()) == ("Split rent", 12)
