@@ -211,7 +211,8 @@ def unallocate_locked(actor: User | None, allocation: Allocation, reason: str) -
             f"Allocation {allocation.pk} was already undone on {allocation.undone_at:%Y-%m-%d}.",
             code="accounting.allocation_undone",
         )
-    # Lock documents in id order (the same order allocating takes them).
+    # The same order as allocating: the payment first, then the documents in id order.
+    payment = lock_payment(None, allocation.payment_id) if allocation.payment_id else None
     invoice_ids = sorted(filter(None, [allocation.invoice_id, allocation.credit_note_id]))
     docs = {
         d.pk: d
@@ -223,8 +224,7 @@ def unallocate_locked(actor: User | None, allocation: Allocation, reason: str) -
     invoice.amount_residual += allocation.amount
     set_paid_state(invoice)
     invoice.save(update_fields=["amount_residual", "state"])
-    if allocation.payment_id is not None:
-        payment = lock_payment(None, allocation.payment_id)
+    if payment is not None:
         payment.amount_unallocated += allocation.amount
         payment.save(update_fields=["amount_unallocated"])
         source_number = payment.number

@@ -120,6 +120,9 @@ def import_bank_statement(
     """
     _check(actor, company)
     journal = _bank_journal(company, journal_code)
+    # Imports into one journal queue on its row, so the same file sent twice at once is
+    # refused as a duplicate (409) rather than failing on the unique constraint.
+    Journal.objects.select_for_update().filter(pk=journal.pk).first()
     digest = hashlib.sha256(data).hexdigest()
     earlier = BankStatement.objects.filter(company=company, file_hash=digest).first()
     if earlier is not None:

@@ -32,7 +32,7 @@ from .models import (
     TaxKind,
 )
 from .pdf import render_invoice_pdf
-from .selectors import CUSTOMER_KINDS, document_of
+from .selectors import CUSTOMER_KINDS, document_of, get_invoice
 from .services import _raise_all
 from .ubl import from_ubl, to_ubl
 
@@ -97,7 +97,7 @@ def invoice_ubl(*, actor: User, invoice_id: int) -> FileOut:
     a fatal finding → 422 listing each rule and its message (e.g. a missing electronic
     address), so an invalid e-invoice never leaves.
     """
-    invoice = _lock_for_read(actor, invoice_id)
+    invoice = get_invoice(actor, invoice_id)
     if invoice.kind not in CUSTOMER_KINDS:
         raise InvalidInput(
             f"{invoice} is a supplier document: only our own invoices and credit notes are "
@@ -127,13 +127,6 @@ def invoice_ubl(*, actor: User, invoice_id: int) -> FileOut:
             },
         )
     return FileOut(_filename(invoice, "xml"), XML, content)
-
-
-def _lock_for_read(actor: User, invoice_id: int) -> Invoice:
-    with transaction.atomic():
-        invoice = _lock_invoice(actor, invoice_id)
-    require(actor, "accounting.invoice.view", invoice.company)
-    return invoice
 
 
 # --------------------------------------------------------------------------- import
@@ -197,7 +190,7 @@ def _import_lines(company: Company, parsed: doc.InvoiceDocument) -> list[Invoice
                 unit_code=line.unit_code or "C62",
             )
         )
-    for j, item in enumerate(getattr(parsed, "allowances_charges", ()) or ()):
+    for j, item in enumerate(parsed.allowances_charges):
         label = "Charge" if item.is_charge else "Allowance"
         code = tax_for(
             item.vat_category, item.vat_rate, f"{label} {j + 1}", f"allowances_charges.{j}"
@@ -252,6 +245,9 @@ def import_bill_from_ubl(
                 "endpoint_id": parsed.seller.endpoint_id,
             },
         )
+    # Two uploads of one supplier's file at once queue on the supplier, so the second
+    # finds the first as a duplicate.
+    Partner.objects.select_for_update().filter(pk=supplier.pk).first()
     kind = (
         InvoiceKind.SUPPLIER_CREDIT_NOTE
         if parsed.kind == doc.CREDIT_NOTE

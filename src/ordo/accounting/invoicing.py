@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ordo.catalog.models import Product
 from ordo.core.audit import record_audit, snapshot
-from ordo.core.errors import Conflict, InvalidInput, InvalidTransition
+from ordo.core.errors import Conflict, InvalidInput, InvalidTransition, ValidationErrors
 from ordo.core.events import emit
 from ordo.core.models import Company, User
 from ordo.core.money import minor_units, parse_decimal, quantize_money, validate_currency
@@ -484,8 +484,14 @@ def create_invoice(
     doc_currency = _currency(currency, company, partner, errors)
     try:
         built = _build_lines(company, rules, lines)
+    except ValidationErrors as exc:  # several bad lines: report them with the header's
+        errors.extend(
+            InvalidInput(item["message"], field=item.get("field"), code=item.get("code"))
+            for item in exc.errors
+        )
+        built = []
     except InvalidInput as exc:
-        errors.extend(getattr(exc, "errors", None) or [exc])
+        errors.append(exc)
         built = []
     _raise_all(errors)
     if term is None and partner is not None:

@@ -119,3 +119,89 @@ def test_one_statement_line_reconciled_by_two_accountants_at_once(books):
     assert sorted(outcomes) == ["bank.line_already_reconciled", "done"]
     assert Reconciliation.objects.count() == 1
     assert Payment.objects.count() == 1
+
+
+def test_allocating_and_undoing_on_one_payment_at_once_do_not_deadlock(books):
+    first, second = _invoice(books), _invoice(books)
+    payment = payments.register_payment(
+        actor=books.accountant,
+        company=books.company,
+        direction="inbound",
+        partner_id=books.customer.pk,
+        amount=D("150.00"),
+        payment_date=dt.date(2026, 4, 2),
+        allocations=[AllocationInput(first.pk, D("60.00"))],
+    )
+    undo = Allocation.objects.get()
+
+    def allocator():
+        payments.allocate_payment(
+            actor=books.accountant,
+            payment_id=payment.pk,
+            allocations=[
+                AllocationInput(first.pk, D("10.00")),
+                AllocationInput(second.pk, D("20.00")),
+            ],
+        )
+
+    def undoer():
+        payments.unallocate(actor=books.accountant, allocation_id=undo.pk, reason="Wrong invoice")
+
+    assert _run([allocator, undoer]) == []
+    payment.refresh_from_db()
+    first.refresh_from_db()
+    assert (payment.amount_unallocated, first.amount_residual) == (D("120.00"), D("90.00"))
+
+
+def test_the_same_statement_uploaded_twice_at_once_is_imported_once(books):
+    from ordo.accounting.models import BankStatement
+
+    data = camt053([("121.00", "INV/2026-00001", "Acme")])
+    outcomes: list[str] = []
+
+    def importer():
+        try:
+            banking.import_bank_statement(actor=books.accountant, company=books.company, data=data)
+            outcomes.append("imported")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+
+    assert _run([importer, importer]) == []
+    assert sorted(outcomes) == ["bank.duplicate_file", "imported"]
+    assert BankStatement.objects.count() == 1
+
+
+def test_one_supplier_e_invoice_uploaded_twice_at_once_makes_one_bill(books):
+    from pathlib import Path
+
+    from ordo.accounting import einvoicing
+    from ordo.partners.models import Partner
+
+    path = (
+        Path(__file__).resolve().parents[4]
+        / ".."
+        / "shared"
+        / "standards-samples"
+        / "einvoice"
+        / "en16931-ubl-tc434-example1.xml"
+    )
+    if not path.exists():
+        pytest.skip("../shared is not beside the repository")
+    Partner.objects.create(
+        code="S-KOKS", name="De Koksmaat", is_supplier=True, vat_number="NL8200.98.395.B.01"
+    )
+    data = path.read_bytes()
+    outcomes: list[str] = []
+
+    def importer():
+        try:
+            einvoicing.import_bill_from_ubl(
+                actor=books.accountant, company=books.company, data=data
+            )
+            outcomes.append("imported")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+
+    assert _run([importer, importer]) == []
+    assert sorted(outcomes) == ["einvoice.duplicate", "imported"]
+    assert Invoice.objects.filter(kind="supplier_bill").count() == 1

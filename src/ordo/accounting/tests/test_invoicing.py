@@ -357,3 +357,23 @@ def test_posting_applies_the_tax_rate_of_the_day_not_the_drafts(books):
         (D("6.0000"), D("0.60")),
     ]
     assert (invoice.amount_tax, invoice.amount_total) == (D("20.60"), D("130.60"))
+
+
+def test_a_bad_partner_and_bad_lines_are_reported_together(books):
+    error = _error(
+        lambda: _draft(
+            books,
+            partner_id=books.supplier.pk,
+            lines=[
+                InvoiceLineInput("Wrap", D("0"), D("1"), "VAT21"),
+                InvoiceLineInput("Tape", D("1"), D("1"), "NOPE"),
+            ],
+        )
+    )
+    assert (error.status, error.code) == (422, "validation.errors")
+    assert [(e["field"], e["code"]) for e in error.details["errors"]] == [
+        ("partner", "accounting.partner_not_customer"),
+        ("lines.0.quantity", "accounting.invoice_line_quantity"),
+        ("lines.1.tax", "accounting.tax_not_found"),
+    ]
+    assert not Invoice.objects.exists()
